@@ -1,0 +1,504 @@
+package customerauth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/google/uuid"
+)
+
+// CustomerCreateInput is what a customer gives to register.
+type CustomerCreateInput struct {
+	Email            string
+	Password         string
+	FirstName        string
+	LastName         string
+	Phone            string
+	AcceptsMarketing bool
+}
+
+// CustomerUpdateInput holds the profile changes a customer asks for. Nil
+// fields stay as they are; a pointer to "" removes the phone number.
+type CustomerUpdateInput struct {
+	Email            *string
+	Password         *string
+	FirstName        *string
+	LastName         *string
+	Phone            *string
+	AcceptsMarketing *bool
+}
+
+// InviteInput describes a customer the shop invites to open an account.
+type InviteInput struct {
+	Email            string
+	FirstName        string
+	LastName         string
+	Phone            string
+	AcceptsMarketing bool
+	Tags             []string
+}
+
+// profile is the validated, normalized form of the fields shared by create,
+// invite and update.
+type profile struct {
+	email, phone, firstName, lastName string
+}
+
+// checkProfile validates and normalizes the given fields; nil pointers are
+// skipped. Field paths are the input keys.
+func checkProfile(email, phone, firstName, lastName *string) (profile, []*UserError) {
+	var p profile
+	var errs []*UserError
+	if email != nil {
+		p.email = NormalizeEmail(*email)
+		if e := validateEmail(p.email); e != nil {
+			errs = append(errs, e)
+		}
+	}
+	if firstName != nil {
+		p.firstName = strings.TrimSpace(*firstName)
+		if e := validateName(p.firstName, "First name", "firstName"); e != nil {
+			errs = append(errs, e)
+		}
+	}
+	if lastName != nil {
+		p.lastName = strings.TrimSpace(*lastName)
+		if e := validateName(p.lastName, "Last name", "lastName"); e != nil {
+			errs = append(errs, e)
+		}
+	}
+	if phone != nil {
+		if p.phone = NormalizePhone(*phone); p.phone != "" {
+			if e := validatePhone(p.phone); e != nil {
+				errs = append(errs, e)
+			}
+		}
+	}
+	return p, errs
+}
+
+func joinUserErrors(errs []*UserError) error {
+	out := make([]error, len(errs))
+	for i, e := range errs {
+		out[i] = e
+	}
+	return errors.Join(out...)
+}
+
+func emailTaken() *UserError {
+	return userErr(CodeTaken, "Email has already been taken", "email")
+}
+
+func phoneTaken() *UserError {
+	return userErr(CodeTaken, "Phone has already been taken", "phone")
+}
+
+// CreateCustomer registers a customer. The account is ENABLED and can log in
+// at once, or INVITED when Config.RequireEmailVerification is set; either
+// way the customer is notified. When an account that is not enabled already
+// has the email, no second account is made: the owner gets a new activation
+// link and the error is CUSTOMER_DISABLED.
+func (s *Service) CreateCustomer(ctx context.Context, in CustomerCreateInput) (*Customer, error) {
+	p, errs := checkProfile(&in.Email, &in.Phone, &in.FirstName, &in.LastName)
+	if e := s.validatePassword(in.Password, "password"); e != nil {
+		errs = append(errs, e)
+	}
+	if len(errs) > 0 {
+		return nil, joinUserErrors(errs)
+	}
+	key := emailKey(p.email)
+	switch existing, err := s.store.CustomerByEmail(ctx, key); {
+	case err == nil:
+		return nil, s.refuseExisting(ctx, existing)
+	case !errors.Is(err, ErrNotFound):
+		return nil, storeErr("create", err)
+	}
+
+	now := s.now()
+	id, err := uuid.NewV7()
+	if err != nil {
+		return nil, err
+	}
+	c := &Customer{
+		ID: id.String(), Email: p.email, EmailKey: key, Phone: p.phone,
+		FirstName: p.firstName, LastName: p.lastName, AcceptsMarketing: in.AcceptsMarketing,
+		State: StateEnabled, CreatedAt: now, UpdatedAt: now,
+	}
+	var tok *Token
+	var link string
+	if s.cfg.RequireEmailVerification {
+		// The password is chosen again on the activation page, which proves
+		// the customer reads this mailbox; nothing is stored before that.
+		c.State = StateInvited
+		var secret string
+		secret, tok = newLinkToken(TokenActivation, c.ID, now, s.cfg.ActivationTTL)
+		link = s.linkURL(TokenActivation, c.ID, secret)
+	} else if c.PasswordHash, err = hashPassword(in.Password, s.cfg.Argon2); err != nil {
+		return nil, err
+	}
+	if err := s.store.CreateCustomer(ctx, c, tok); err != nil {
+		if errors.Is(err, ErrConflict) {
+			return nil, s.conflict(ctx, c.ID, key, p.phone)
+		}
+		return nil, storeErr("create", err)
+	}
+	if link != "" {
+		if err := s.notifier.Notify(ctx, s.notification(NotifyActivation, c, link)); err != nil {
+			return nil, fmt.Errorf("customerauth: sending activation email: %w", err)
+		}
+	} else {
+		s.notify(ctx, s.notification(NotifyWelcome, c, ""))
+	}
+	return c, nil
+}
+
+// refuseExisting answers a registration for an email that has an account.
+func (s *Service) refuseExisting(ctx context.Context, c *Customer) error {
+	if c.State == StateEnabled {
+		return emailTaken()
+	}
+	if _, err := s.sendActivation(ctx, c); err != nil {
+		return err
+	}
+	// The empty, non-nil field becomes ["input"]: the whole input is at
+	// fault, as on Shopify.
+	return userErr(CodeCustomerDisabled,
+		"We have sent an email to "+c.Email+", please click the link included to verify your email address.",
+		[]string{}...)
+}
+
+// conflict tells which unique field a failed write collided on. The Store
+// only says ErrConflict; asking again names the field.
+func (s *Service) conflict(ctx context.Context, selfID, key, phone string) error {
+	if c, err := s.store.CustomerByEmail(ctx, key); err == nil && c.ID != selfID {
+		return emailTaken()
+	}
+	if phone != "" {
+		if c, err := s.store.CustomerByPhone(ctx, phone); err == nil && c.ID != selfID {
+			return phoneTaken()
+		}
+	}
+	// The other customer went away between the write and the lookup; the
+	// email is the likelier culprit and a retry will succeed.
+	return emailTaken()
+}
+
+// sendActivation issues a fresh activation link for c (replacing older
+// ones) and sends it. It returns the link.
+func (s *Service) sendActivation(ctx context.Context, c *Customer) (string, error) {
+	link, err := s.issueActivation(ctx, c.ID)
+	if err != nil {
+		return "", err
+	}
+	if err := s.notifier.Notify(ctx, s.notification(NotifyActivation, c, link)); err != nil {
+		return "", fmt.Errorf("customerauth: sending activation email: %w", err)
+	}
+	return link, nil
+}
+
+func (s *Service) issueActivation(ctx context.Context, customerID string) (string, error) {
+	secret, tok := newLinkToken(TokenActivation, customerID, s.now(), s.cfg.ActivationTTL)
+	if err := s.store.IssueToken(ctx, tok); err != nil {
+		return "", storeErr("activation", err)
+	}
+	return s.linkURL(TokenActivation, customerID, secret), nil
+}
+
+func (s *Service) notification(kind NotificationKind, c *Customer, link string) Notification {
+	return Notification{Kind: kind, Email: c.Email, URL: link, CustomerID: c.ID, FirstName: c.FirstName, LastName: c.LastName}
+}
+
+// UpdateCustomer changes the profile of the customer the access token
+// belongs to. When the password changes, every token of the customer is
+// revoked in the same step and a new access token is returned; otherwise the
+// returned token is nil.
+func (s *Service) UpdateCustomer(ctx context.Context, accessToken string, in CustomerUpdateInput) (*Customer, *AccessToken, error) {
+	c, err := s.CustomerByAccessToken(ctx, accessToken)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, errs := checkProfile(in.Email, in.Phone, in.FirstName, in.LastName)
+	if in.Password != nil {
+		if e := s.validatePassword(*in.Password, "password"); e != nil {
+			errs = append(errs, e)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, nil, joinUserErrors(errs)
+	}
+
+	now := s.now()
+	ch := &CustomerChange{ID: c.ID, AcceptsMarketing: in.AcceptsMarketing, UpdatedAt: now}
+	key := c.EmailKey
+	if in.Email != nil {
+		key = emailKey(p.email)
+		if key != c.EmailKey {
+			if other, err := s.store.CustomerByEmail(ctx, key); err == nil && other.ID != c.ID {
+				return nil, nil, emailTaken()
+			}
+		}
+		ch.Email = &p.email
+	}
+	if in.Phone != nil {
+		ch.Phone = &p.phone
+	}
+	if in.FirstName != nil {
+		ch.FirstName = &p.firstName
+	}
+	if in.LastName != nil {
+		ch.LastName = &p.lastName
+	}
+	var tok *AccessToken
+	if in.Password != nil {
+		hash, err := hashPassword(*in.Password, s.cfg.Argon2)
+		if err != nil {
+			return nil, nil, err
+		}
+		t, rec := newAccessToken(c.ID, now, s.cfg.TokenTTL)
+		ch.PasswordHash, ch.RevokeTokens, ch.Issue, tok = &hash, true, rec, &t
+	}
+	updated, err := s.store.UpdateCustomer(ctx, ch)
+	switch {
+	case errors.Is(err, ErrConflict):
+		return nil, nil, s.conflict(ctx, c.ID, key, p.phone)
+	case errors.Is(err, ErrNotFound):
+		// Deleted or changed under us; the token no longer stands for a
+		// customer.
+		return nil, nil, ErrInvalidToken
+	case err != nil:
+		return nil, nil, storeErr("update", err)
+	}
+	if tok != nil {
+		s.notify(ctx, s.notification(NotifyPasswordChanged, updated, ""))
+	}
+	return updated, tok, nil
+}
+
+// Recover sends a password reset link to the customer with the given email.
+// An unknown email gives UNIDENTIFIED_CUSTOMER. An account that is not
+// enabled gets no email and no error, as on Shopify: it has no password to
+// reset and its owner activates it from the activation email instead.
+func (s *Service) Recover(ctx context.Context, email string) error {
+	c, err := s.store.CustomerByEmail(ctx, emailKey(NormalizeEmail(email)))
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return userErr(CodeUnidentifiedCustomer, "Could not find customer", "email")
+	case err != nil:
+		return storeErr("recover", err)
+	case c.State != StateEnabled:
+		s.log.DebugContext(ctx, "customerauth: recover for an account that is not enabled", "customer_id", c.ID, "state", c.State.String())
+		return nil
+	}
+	secret, tok := newLinkToken(TokenReset, c.ID, s.now(), s.cfg.ResetTTL)
+	if err := s.store.IssueToken(ctx, tok); err != nil {
+		return storeErr("recover", err)
+	}
+	if err := s.notifier.Notify(ctx, s.notification(NotifyPasswordReset, c, s.linkURL(TokenReset, c.ID, secret))); err != nil {
+		return fmt.Errorf("customerauth: sending reset email: %w", err)
+	}
+	return nil
+}
+
+// Activate sets the password of an invited or disabled customer from the
+// id and token of an activation link, enables the account and logs the
+// customer in.
+func (s *Service) Activate(ctx context.Context, customerID, token, password string) (*Customer, *AccessToken, error) {
+	return s.redeem(ctx, TokenActivation, customerID, token, password, "activationToken", "password")
+}
+
+// ActivateByURL is Activate with the whole activation link.
+func (s *Service) ActivateByURL(ctx context.Context, activationURL, password string) (*Customer, *AccessToken, error) {
+	id, token, ok := parseLinkURL(TokenActivation, activationURL)
+	if !ok {
+		return nil, nil, userErr(CodeInvalid, "Activation URL is invalid", "activationUrl")
+	}
+	return s.redeem(ctx, TokenActivation, id, token, password, "activationUrl", "password")
+}
+
+// ResetPassword sets a new password from the id and token of a reset link,
+// revokes every other token of the customer and logs the customer in.
+func (s *Service) ResetPassword(ctx context.Context, customerID, token, password string) (*Customer, *AccessToken, error) {
+	return s.redeem(ctx, TokenReset, customerID, token, password, "resetToken", "password")
+}
+
+// ResetPasswordByURL is ResetPassword with the whole reset link.
+func (s *Service) ResetPasswordByURL(ctx context.Context, resetURL, password string) (*Customer, *AccessToken, error) {
+	id, token, ok := parseLinkURL(TokenReset, resetURL)
+	if !ok {
+		return nil, nil, userErr(CodeInvalid, "Reset URL is invalid", "resetUrl")
+	}
+	return s.redeem(ctx, TokenReset, id, token, password, "resetUrl", "password")
+}
+
+// redeem uses an activation or reset token to set a password. The token is
+// consumed, the password set, every other token revoked and a new access
+// token issued in one Store step, so of two concurrent uses one wins.
+func (s *Service) redeem(ctx context.Context, kind TokenKind, rawID, secret, password, tokenField, passwordField string) (*Customer, *AccessToken, error) {
+	if e := s.validatePassword(password, passwordField); e != nil {
+		return nil, nil, e
+	}
+	invalid := userErr(CodeTokenInvalid, "Invalid "+kind.String()+" token", tokenField)
+	id, ok := s.parseCustomerID(rawID)
+	if !ok {
+		return nil, nil, invalid
+	}
+	c, err := s.store.CustomerByID(ctx, id)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return nil, nil, invalid
+	case err != nil:
+		return nil, nil, storeErr(kind.String(), err)
+	case kind == TokenActivation && c.State == StateEnabled:
+		return nil, nil, userErr(CodeAlreadyEnabled, "Customer already enabled", tokenField)
+	}
+	hash := HashToken(strings.TrimSpace(secret))
+	now := s.now()
+	// Check the token before paying for a password hash.
+	if t, err := s.store.TokenByHash(ctx, kind, hash, now); err != nil || t.CustomerID != id {
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return nil, nil, storeErr(kind.String(), err)
+		}
+		return nil, nil, invalid
+	}
+	pwHash, err := hashPassword(password, s.cfg.Argon2)
+	if err != nil {
+		return nil, nil, err
+	}
+	enabled := StateEnabled
+	tok, rec := newAccessToken(id, now, s.cfg.TokenTTL)
+	updated, err := s.store.UpdateCustomer(ctx, &CustomerChange{
+		ID: id, PasswordHash: &pwHash, State: &enabled, UpdatedAt: now,
+		Consume: &TokenRef{Kind: kind, Hash: hash}, RevokeTokens: true, Issue: rec,
+	})
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return nil, nil, invalid
+	case err != nil:
+		return nil, nil, storeErr(kind.String(), err)
+	}
+	if kind == TokenReset {
+		s.notify(ctx, s.notification(NotifyPasswordChanged, updated, ""))
+	}
+	return updated, &tok, nil
+}
+
+// InviteCustomer creates an INVITED account for a customer the shop knows
+// and emails an activation link. Inviting an email whose account is not
+// enabled sends a new link to that account; inviting an enabled account is
+// TAKEN.
+func (s *Service) InviteCustomer(ctx context.Context, in InviteInput) (*Customer, error) {
+	p, errs := checkProfile(&in.Email, &in.Phone, &in.FirstName, &in.LastName)
+	if len(errs) > 0 {
+		return nil, joinUserErrors(errs)
+	}
+	key := emailKey(p.email)
+	switch existing, err := s.store.CustomerByEmail(ctx, key); {
+	case err == nil && existing.State == StateEnabled:
+		return nil, emailTaken()
+	case err == nil:
+		_, err := s.sendActivation(ctx, existing)
+		return existing, err
+	case !errors.Is(err, ErrNotFound):
+		return nil, storeErr("invite", err)
+	}
+	now := s.now()
+	id, err := uuid.NewV7()
+	if err != nil {
+		return nil, err
+	}
+	c := &Customer{
+		ID: id.String(), Email: p.email, EmailKey: key, Phone: p.phone,
+		FirstName: p.firstName, LastName: p.lastName, AcceptsMarketing: in.AcceptsMarketing,
+		Tags: slices.Clone(in.Tags), State: StateInvited, CreatedAt: now, UpdatedAt: now,
+	}
+	secret, tok := newLinkToken(TokenActivation, c.ID, now, s.cfg.ActivationTTL)
+	if err := s.store.CreateCustomer(ctx, c, tok); err != nil {
+		if errors.Is(err, ErrConflict) {
+			return nil, s.conflict(ctx, c.ID, key, p.phone)
+		}
+		return nil, storeErr("invite", err)
+	}
+	if err := s.notifier.Notify(ctx, s.notification(NotifyActivation, c, s.linkURL(TokenActivation, c.ID, secret))); err != nil {
+		return c, fmt.Errorf("customerauth: sending activation email: %w", err)
+	}
+	return c, nil
+}
+
+// ActivationURL issues a new activation link for a customer that is not
+// enabled and returns it without sending anything, for a shop that delivers
+// invitations itself. Older links of the customer stop working.
+func (s *Service) ActivationURL(ctx context.Context, customerID string) (string, error) {
+	id, ok := s.parseCustomerID(customerID)
+	if !ok {
+		return "", userErr(CodeNotFound, "Customer not found", "id")
+	}
+	c, err := s.store.CustomerByID(ctx, id)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return "", userErr(CodeNotFound, "Customer not found", "id")
+	case err != nil:
+		return "", storeErr("activation url", err)
+	case c.State == StateEnabled:
+		return "", userErr(CodeAlreadyEnabled, "Customer already enabled", "id")
+	}
+	return s.issueActivation(ctx, id)
+}
+
+// DisableCustomer disables an account and revokes all of its tokens: the
+// customer is logged out everywhere and cannot log in until activated again.
+func (s *Service) DisableCustomer(ctx context.Context, customerID string) error {
+	id, ok := s.parseCustomerID(customerID)
+	if !ok {
+		return userErr(CodeNotFound, "Customer not found", "id")
+	}
+	disabled := StateDisabled
+	_, err := s.store.UpdateCustomer(ctx, &CustomerChange{ID: id, State: &disabled, RevokeTokens: true, UpdatedAt: s.now()})
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return userErr(CodeNotFound, "Customer not found", "id")
+	case err != nil:
+		return storeErr("disable", err)
+	}
+	return nil
+}
+
+// SetAddresses replaces the addresses of a customer; addresses without an
+// ID get one. defaultIndex picks the default address; it is ignored when out
+// of range, and the first address becomes the default.
+func (s *Service) SetAddresses(ctx context.Context, customerID string, addrs []Address, defaultIndex int) ([]Address, error) {
+	id, ok := s.parseCustomerID(customerID)
+	if !ok {
+		return nil, userErr(CodeNotFound, "Customer not found", "id")
+	}
+	list := make([]Address, len(addrs))
+	for i, a := range addrs {
+		a = a.clone()
+		a.CountryCode = strings.ToUpper(strings.TrimSpace(a.CountryCode))
+		if a.CountryCode != "" && !slices.Contains(countryCodeValues[:], a.CountryCode) {
+			return nil, userErr(CodeInvalid, "Country code is invalid", "addresses", fmt.Sprint(i), "countryCode")
+		}
+		if a.ID == "" {
+			u, err := uuid.NewV7()
+			if err != nil {
+				return nil, err
+			}
+			a.ID = u.String()
+		}
+		list[i] = a
+	}
+	var def string
+	if defaultIndex >= 0 && defaultIndex < len(list) {
+		def = list[defaultIndex].ID
+	}
+	c, err := s.store.UpdateCustomer(ctx, &CustomerChange{ID: id, Addresses: &list, DefaultAddressID: &def, UpdatedAt: s.now()})
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return nil, userErr(CodeNotFound, "Customer not found", "id")
+	case err != nil:
+		return nil, storeErr("addresses", err)
+	}
+	return c.Addresses, nil
+}

@@ -1,0 +1,197 @@
+package customerauth
+
+import (
+	"slices"
+	"strings"
+	"time"
+)
+
+// State is where a customer account stands. The Storefront API does not
+// expose it; it decides who may log in and what activation does.
+type State uint8
+
+// The account states, as Shopify names them.
+const (
+	// StateDisabled: the account exists (a guest or an imported customer)
+	// but has no password set by the customer; it cannot log in.
+	StateDisabled State = iota + 1
+	// StateInvited: the shop sent an activation email that is not used yet.
+	StateInvited
+	// StateEnabled: the customer can log in.
+	StateEnabled
+	// StateDeclined: the customer declined the invitation.
+	StateDeclined
+)
+
+// String returns the state's name as the Shopify Admin API spells it.
+func (s State) String() string {
+	switch s {
+	case StateDisabled:
+		return "DISABLED"
+	case StateInvited:
+		return "INVITED"
+	case StateEnabled:
+		return "ENABLED"
+	case StateDeclined:
+		return "DECLINED"
+	}
+	return "UNKNOWN"
+}
+
+// Customer is a customer account as the Store keeps it.
+type Customer struct {
+	// ID is the customer's UUID; the GraphQL id is built from it (see
+	// Service.GlobalID).
+	ID string
+	// Email is the address as the customer gave it, trimmed and with the
+	// domain lowercased.
+	Email string
+	// EmailKey is the lowercased Email; it is unique across customers and is
+	// what CustomerByEmail looks up.
+	EmailKey string
+	// Phone is in E.164 form, or empty.
+	Phone            string
+	FirstName        string
+	LastName         string
+	AcceptsMarketing bool
+	State            State
+	// PasswordHash is a PHC-formatted argon2id hash or a bcrypt hash; empty
+	// when the customer never set a password.
+	PasswordHash string
+	Tags         []string
+	Addresses    []Address
+	// DefaultAddressID names one of Addresses, or is empty.
+	DefaultAddressID string
+	// MultipassIdentifier is the identity provider's own id of the customer,
+	// kept from the first Multipass login that carried one.
+	MultipassIdentifier string
+	CreatedAt           time.Time
+	UpdatedAt           time.Time
+}
+
+// Clone returns a deep copy of c, so that stores can hand out values that
+// share no memory with what they keep.
+func (c *Customer) Clone() *Customer {
+	if c == nil {
+		return nil
+	}
+	d := *c
+	d.Tags = slices.Clone(c.Tags)
+	if c.Addresses != nil {
+		d.Addresses = make([]Address, len(c.Addresses))
+		for i := range c.Addresses {
+			d.Addresses[i] = c.Addresses[i].clone()
+		}
+	}
+	return &d
+}
+
+// DisplayName is the name shown for the customer: the full name, or else the
+// email, or else the phone number.
+func (c *Customer) DisplayName() string {
+	if n := strings.TrimSpace(c.FirstName + " " + c.LastName); n != "" {
+		return n
+	}
+	if c.Email != "" {
+		return c.Email
+	}
+	return c.Phone
+}
+
+// DefaultAddress returns the customer's default address, or nil when the
+// customer has none.
+func (c *Customer) DefaultAddress() *Address {
+	for i := range c.Addresses {
+		if c.Addresses[i].ID == c.DefaultAddressID {
+			return &c.Addresses[i]
+		}
+	}
+	return nil
+}
+
+// Address is a mailing address of a customer.
+type Address struct {
+	// ID is unique among all addresses; the GraphQL id is built from it.
+	ID           string
+	FirstName    string
+	LastName     string
+	Company      string
+	Address1     string
+	Address2     string
+	City         string
+	Province     string
+	ProvinceCode string
+	Country      string
+	// CountryCode is the ISO 3166-1 alpha-2 code, upper case.
+	CountryCode string
+	Zip         string
+	Phone       string
+	Latitude    *float64
+	Longitude   *float64
+}
+
+func (a Address) clone() Address {
+	if a.Latitude != nil {
+		v := *a.Latitude
+		a.Latitude = &v
+	}
+	if a.Longitude != nil {
+		v := *a.Longitude
+		a.Longitude = &v
+	}
+	return a
+}
+
+// Name is the full name on the address.
+func (a *Address) Name() string {
+	return strings.TrimSpace(a.FirstName + " " + a.LastName)
+}
+
+// Formatted returns the address as the lines printed on an envelope.
+func (a *Address) Formatted(withName, withCompany bool) []string {
+	lines := make([]string, 0, 6)
+	add := func(s string) {
+		if s = strings.TrimSpace(s); s != "" {
+			lines = append(lines, s)
+		}
+	}
+	if withName {
+		add(a.Name())
+	}
+	if withCompany {
+		add(a.Company)
+	}
+	add(a.Address1)
+	add(a.Address2)
+	add(joinNonEmpty(" ", a.City, firstNonEmpty(a.ProvinceCode, a.Province), a.Zip))
+	add(firstNonEmpty(a.Country, a.CountryCode))
+	return lines
+}
+
+// FormattedArea returns the city, region and country on one line.
+func (a *Address) FormattedArea() string {
+	return joinNonEmpty(", ", a.City, firstNonEmpty(a.ProvinceCode, a.Province), firstNonEmpty(a.Country, a.CountryCode))
+}
+
+func joinNonEmpty(sep string, parts ...string) string {
+	var b strings.Builder
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString(sep)
+		}
+		b.WriteString(p)
+	}
+	return b.String()
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

@@ -1,0 +1,298 @@
+package customerauth
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/graphql-go/graphql"
+	"github.com/graphql-go/graphql/gqlerrors"
+	"github.com/graphql-go/graphql/language/ast"
+	"github.com/graphql-go/graphql/language/location"
+	"github.com/graphql-go/graphql/language/parser"
+	"github.com/graphql-go/graphql/language/source"
+)
+
+// Transport limits.
+const (
+	// maxBodyBytes bounds a request body.
+	maxBodyBytes = 1 << 20
+	// maxNesting bounds how deeply brackets may nest in a document. The
+	// graphql-go parser and validator recurse once per level, and a deep
+	// enough document overflows the goroutine stack, which kills the whole
+	// process; real storefront documents nest fewer than 15 levels.
+	maxNesting = 64
+)
+
+// Handler returns the HTTP handler of the GraphQL endpoint, to be mounted
+// where clients expect it, for example "/api/{version}/graphql.json".
+//
+// It accepts POST with an application/json body ({"query", "variables",
+// "operationName"}) or an application/graphql body, and GET with the same
+// fields as URL parameters for queries (never mutations). Every response
+// carries an X-Request-ID header; internal errors are reported with that id
+// and logged, never shown.
+func (s *Service) Handler() http.Handler {
+	return http.HandlerFunc(s.serveGraphQL)
+}
+
+type requestIDKey struct{}
+
+// RequestID returns the id of the request being served by Handler, or "".
+func RequestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
+}
+
+// graphQLRequest is the body of a GraphQL request.
+type graphQLRequest struct {
+	Query         string                 `json:"query"`
+	Variables     map[string]interface{} `json:"variables"`
+	OperationName string                 `json:"operationName"`
+}
+
+// response is the body of every answer.
+type response struct {
+	Data   interface{}                `json:"data,omitempty"`
+	Errors []gqlerrors.FormattedError `json:"errors,omitempty"`
+}
+
+func (s *Service) serveGraphQL(w http.ResponseWriter, r *http.Request) {
+	id := requestID(r)
+	w.Header().Set("X-Request-ID", id)
+	ctx := context.WithValue(r.Context(), requestIDKey{}, id)
+
+	req, herr := readRequest(w, r)
+	if herr != nil {
+		writeJSON(w, herr.status, response{Errors: []gqlerrors.FormattedError{plainError(herr.msg, "BAD_REQUEST")}})
+		return
+	}
+	if req.Query == "" {
+		writeJSON(w, http.StatusBadRequest, response{Errors: []gqlerrors.FormattedError{plainError("Parameter 'query' must be present.", "BAD_REQUEST")}})
+		return
+	}
+	if nestingDepth(req.Query) > maxNesting {
+		writeJSON(w, http.StatusBadRequest, response{Errors: []gqlerrors.FormattedError{plainError("The document nests too deeply.", "BAD_REQUEST")}})
+		return
+	}
+	doc, err := parser.Parse(parser.ParseParams{Source: source.NewSource(&source.Source{Body: []byte(req.Query), Name: "GraphQL request"})})
+	if err != nil {
+		writeJSON(w, http.StatusOK, response{Errors: gqlerrors.FormatErrors(err)})
+		return
+	}
+	if v := graphql.ValidateDocument(&s.gql.schema, doc, nil); !v.IsValid {
+		writeJSON(w, http.StatusOK, response{Errors: v.Errors})
+		return
+	}
+	if r.Method == http.MethodGet && isMutation(doc, req.OperationName) {
+		w.Header().Set("Allow", "POST")
+		writeJSON(w, http.StatusMethodNotAllowed, response{Errors: []gqlerrors.FormattedError{plainError("Mutations must be sent with POST.", "BAD_REQUEST")}})
+		return
+	}
+	res := graphql.Execute(graphql.ExecuteParams{
+		Schema:        s.gql.schema,
+		AST:           doc,
+		OperationName: req.OperationName,
+		Args:          req.Variables,
+		Context:       withRawVariables(ctx, req.Variables),
+	})
+	writeJSON(w, http.StatusOK, response{Data: res.Data, Errors: s.publicErrors(ctx, res.Errors)})
+}
+
+// requestError is a request the handler cannot run, with the HTTP status
+// and the message to answer with.
+type requestError struct {
+	status int
+	msg    string
+}
+
+func errTooLarge() *requestError {
+	return &requestError{http.StatusRequestEntityTooLarge, "The request body is too large."}
+}
+
+// readRequest decodes the GraphQL request from the URL or the body.
+func readRequest(w http.ResponseWriter, r *http.Request) (*graphQLRequest, *requestError) {
+	req := &graphQLRequest{}
+	switch r.Method {
+	case http.MethodGet:
+		q := r.URL.Query()
+		req.Query, req.OperationName = q.Get("query"), q.Get("operationName")
+		if v := q.Get("variables"); v != "" {
+			if err := json.Unmarshal([]byte(v), &req.Variables); err != nil {
+				return nil, &requestError{http.StatusBadRequest, "Parameter 'variables' is not a JSON object."}
+			}
+		}
+		return req, nil
+	case http.MethodPost:
+	default:
+		w.Header().Set("Allow", "GET, POST")
+		return nil, &requestError{http.StatusMethodNotAllowed, "Only GET and POST are supported."}
+	}
+
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	body := http.MaxBytesReader(w, r.Body, maxBodyBytes)
+	switch ct {
+	case "application/json":
+		dec := json.NewDecoder(body)
+		dec.UseNumber()
+		if err := dec.Decode(req); err != nil {
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				return nil, errTooLarge()
+			}
+			return nil, &requestError{http.StatusBadRequest, "The request body is not a valid GraphQL JSON request."}
+		}
+		normalizeNumbers(req.Variables)
+	case "application/graphql":
+		b, err := io.ReadAll(body)
+		if err != nil {
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				return nil, errTooLarge()
+			}
+			return nil, &requestError{http.StatusBadRequest, "The request body could not be read."}
+		}
+		req.Query = string(b)
+	default:
+		return nil, &requestError{http.StatusUnsupportedMediaType, "Content-Type must be application/json or application/graphql."}
+	}
+	return req, nil
+}
+
+// normalizeNumbers turns json.Number values into int or float64, the types
+// graphql-go coerces; decoding with UseNumber keeps integers exact.
+func normalizeNumbers(m map[string]interface{}) {
+	for k, v := range m {
+		m[k] = normalizeNumber(v)
+	}
+}
+
+func normalizeNumber(v interface{}) interface{} {
+	switch v := v.(type) {
+	case json.Number:
+		if i, err := v.Int64(); err == nil && int64(int(i)) == i {
+			return int(i)
+		}
+		f, _ := v.Float64()
+		return f
+	case map[string]interface{}:
+		normalizeNumbers(v)
+	case []interface{}:
+		for i := range v {
+			v[i] = normalizeNumber(v[i])
+		}
+	}
+	return v
+}
+
+// nestingDepth returns the deepest nesting of brackets in a document,
+// skipping strings and comments. It is a lexical check that runs before the
+// recursive parser sees the document.
+func nestingDepth(q string) int {
+	depth, deepest := 0, 0
+	for i := 0; i < len(q); i++ {
+		switch q[i] {
+		case '{', '(', '[':
+			depth++
+			deepest = max(deepest, depth)
+		case '}', ')', ']':
+			depth--
+		case '#':
+			for i < len(q) && q[i] != '\n' && q[i] != '\r' {
+				i++
+			}
+		case '"':
+			if strings.HasPrefix(q[i:], `"""`) {
+				end := strings.Index(q[i+3:], `"""`)
+				if end < 0 {
+					return deepest
+				}
+				i += 3 + end + 2
+				continue
+			}
+			for i++; i < len(q) && q[i] != '"' && q[i] != '\n'; i++ {
+				if q[i] == '\\' {
+					i++
+				}
+			}
+		}
+	}
+	return deepest
+}
+
+// isMutation reports whether the operation the request selects is a
+// mutation.
+func isMutation(doc *ast.Document, opName string) bool {
+	for _, d := range doc.Definitions {
+		op, ok := d.(*ast.OperationDefinition)
+		if !ok {
+			continue
+		}
+		if opName == "" || (op.Name != nil && op.Name.Value == opName) {
+			return op.Operation == ast.OperationTypeMutation
+		}
+	}
+	return false
+}
+
+// publicErrors keeps the errors clients may see (graphql-go's own request
+// errors and apiErrors) and replaces every other one, such as a failing
+// Store, with an internal error that carries the request id. The original
+// is logged.
+func (s *Service) publicErrors(ctx context.Context, errs []gqlerrors.FormattedError) []gqlerrors.FormattedError {
+	for i, fe := range errs {
+		orig := fe.OriginalError()
+		if ge, ok := orig.(*gqlerrors.Error); ok {
+			orig = ge.OriginalError
+		}
+		var api *apiError
+		if orig == nil || errors.As(orig, &api) {
+			continue
+		}
+		id := RequestID(ctx)
+		s.log.LogAttrs(ctx, slog.LevelError, "customerauth: internal error",
+			slog.String("request_id", id), slog.Any("path", fe.Path), slog.Any("error", orig))
+		errs[i] = gqlerrors.FormattedError{
+			Message:   "Internal error. Looks like something went wrong on our end.\nRequest ID: " + id,
+			Locations: fe.Locations,
+			Path:      fe.Path,
+			Extensions: map[string]interface{}{
+				"code":      "INTERNAL_SERVER_ERROR",
+				"requestId": id,
+			},
+		}
+	}
+	return errs
+}
+
+func plainError(msg, code string) gqlerrors.FormattedError {
+	return gqlerrors.FormattedError{
+		Message:    msg,
+		Locations:  []location.SourceLocation{},
+		Extensions: map[string]interface{}{"code": code},
+	}
+}
+
+func writeJSON(w http.ResponseWriter, status int, body response) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(body)
+}
+
+// requestID returns the id the client or a proxy in front sent, when it is
+// a plausible id, or a new random one.
+func requestID(r *http.Request) string {
+	if id := r.Header.Get("X-Request-ID"); id != "" && len(id) <= 64 && strings.Trim(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") == "" {
+		return id
+	}
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}

@@ -1,0 +1,302 @@
+package customerauth
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"time"
+)
+
+// MemoryStore is a Store that keeps everything in memory: for tests,
+// development and single-process demos. All data is lost when the process
+// exits. It is safe for concurrent use; every lookup is a map access.
+type MemoryStore struct {
+	mu        sync.RWMutex
+	customers map[string]*Customer // by ID
+	byEmail   map[string]string    // EmailKey -> ID
+	byPhone   map[string]string    // Phone -> ID
+	tokens    map[TokenHash]*Token
+	// byCustomer indexes tokens by customer so revocation does not scan.
+	byCustomer map[string]map[TokenHash]struct{}
+}
+
+// NewMemoryStore returns an empty MemoryStore.
+func NewMemoryStore() *MemoryStore {
+	return &MemoryStore{
+		customers:  map[string]*Customer{},
+		byEmail:    map[string]string{},
+		byPhone:    map[string]string{},
+		tokens:     map[TokenHash]*Token{},
+		byCustomer: map[string]map[TokenHash]struct{}{},
+	}
+}
+
+var _ Store = (*MemoryStore)(nil)
+
+// CreateCustomer implements Store.
+func (m *MemoryStore) CreateCustomer(ctx context.Context, c *Customer, tok *Token) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.customers[c.ID]; ok {
+		return ErrConflict
+	}
+	if _, ok := m.byEmail[c.EmailKey]; ok {
+		return ErrConflict
+	}
+	if _, ok := m.byPhone[c.Phone]; ok && c.Phone != "" {
+		return ErrConflict
+	}
+	c = c.Clone()
+	m.customers[c.ID] = c
+	m.byEmail[c.EmailKey] = c.ID
+	if c.Phone != "" {
+		m.byPhone[c.Phone] = c.ID
+	}
+	if tok != nil {
+		m.issueLocked(tok)
+	}
+	return nil
+}
+
+// CustomerByID implements Store.
+func (m *MemoryStore) CustomerByID(ctx context.Context, id string) (*Customer, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.customerLocked(id)
+}
+
+// CustomerByEmail implements Store.
+func (m *MemoryStore) CustomerByEmail(ctx context.Context, key string) (*Customer, error) {
+	return m.customerBy(ctx, m.byEmail, key)
+}
+
+// CustomerByPhone implements Store.
+func (m *MemoryStore) CustomerByPhone(ctx context.Context, phone string) (*Customer, error) {
+	return m.customerBy(ctx, m.byPhone, phone)
+}
+
+func (m *MemoryStore) customerBy(ctx context.Context, index map[string]string, key string) (*Customer, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	id, ok := index[key]
+	if !ok || key == "" {
+		return nil, ErrNotFound
+	}
+	return m.customerLocked(id)
+}
+
+func (m *MemoryStore) customerLocked(id string) (*Customer, error) {
+	c, ok := m.customers[id]
+	if !ok {
+		return nil, ErrNotFound
+	}
+	return c.Clone(), nil
+}
+
+// UpdateCustomer implements Store. It checks every condition before it
+// changes anything, so a refused change leaves no trace.
+func (m *MemoryStore) UpdateCustomer(ctx context.Context, ch *CustomerChange) (*Customer, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	old, ok := m.customers[ch.ID]
+	if !ok {
+		return nil, ErrNotFound
+	}
+	if ch.Consume != nil {
+		t, ok := m.tokens[ch.Consume.Hash]
+		if !ok || t.Kind != ch.Consume.Kind || t.CustomerID != ch.ID || !t.ValidAt(ch.UpdatedAt) {
+			return nil, ErrNotFound
+		}
+	}
+	c := old.Clone()
+	applyChange(c, ch)
+	if id, ok := m.byEmail[c.EmailKey]; ok && id != c.ID {
+		return nil, ErrConflict
+	}
+	if id, ok := m.byPhone[c.Phone]; ok && id != c.ID && c.Phone != "" {
+		return nil, ErrConflict
+	}
+
+	// Every check passed: apply.
+	delete(m.byEmail, old.EmailKey)
+	if old.Phone != "" {
+		delete(m.byPhone, old.Phone)
+	}
+	m.byEmail[c.EmailKey] = c.ID
+	if c.Phone != "" {
+		m.byPhone[c.Phone] = c.ID
+	}
+	m.customers[c.ID] = c
+	if ch.Consume != nil {
+		m.deleteTokenLocked(ch.Consume.Hash)
+	}
+	if ch.RevokeTokens {
+		for h := range m.byCustomer[c.ID] {
+			m.deleteTokenLocked(h)
+		}
+	}
+	if ch.Issue != nil {
+		m.issueLocked(ch.Issue)
+	}
+	return c.Clone(), nil
+}
+
+// applyChange sets the non-nil fields of ch on c. Store implementations
+// that load and save whole customers can share it.
+func applyChange(c *Customer, ch *CustomerChange) {
+	if ch.Email != nil {
+		c.Email = *ch.Email
+		c.EmailKey = emailKey(*ch.Email)
+	}
+	setIf(&c.Phone, ch.Phone)
+	setIf(&c.FirstName, ch.FirstName)
+	setIf(&c.LastName, ch.LastName)
+	setIf(&c.AcceptsMarketing, ch.AcceptsMarketing)
+	setIf(&c.State, ch.State)
+	setIf(&c.PasswordHash, ch.PasswordHash)
+	if ch.Tags != nil {
+		c.Tags = slices.Clone(*ch.Tags)
+	}
+	if ch.Addresses != nil {
+		c.Addresses = make([]Address, len(*ch.Addresses))
+		for i, a := range *ch.Addresses {
+			c.Addresses[i] = a.clone()
+		}
+		c.DefaultAddressID = ""
+		if len(c.Addresses) > 0 {
+			c.DefaultAddressID = c.Addresses[0].ID
+		}
+		if ch.DefaultAddressID != nil && slices.ContainsFunc(c.Addresses, func(a Address) bool { return a.ID == *ch.DefaultAddressID }) {
+			c.DefaultAddressID = *ch.DefaultAddressID
+		}
+	}
+	c.UpdatedAt = ch.UpdatedAt
+}
+
+func setIf[T any](dst *T, v *T) {
+	if v != nil {
+		*dst = *v
+	}
+}
+
+// IssueToken implements Store.
+func (m *MemoryStore) IssueToken(ctx context.Context, tok *Token) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.customers[tok.CustomerID]; !ok {
+		return ErrNotFound
+	}
+	m.issueLocked(tok)
+	return nil
+}
+
+func (m *MemoryStore) issueLocked(tok *Token) {
+	if tok.Kind != TokenAccess {
+		for h := range m.byCustomer[tok.CustomerID] {
+			if m.tokens[h].Kind == tok.Kind {
+				m.deleteTokenLocked(h)
+			}
+		}
+	}
+	t := *tok
+	m.tokens[t.Hash] = &t
+	set := m.byCustomer[t.CustomerID]
+	if set == nil {
+		set = map[TokenHash]struct{}{}
+		m.byCustomer[t.CustomerID] = set
+	}
+	set[t.Hash] = struct{}{}
+}
+
+func (m *MemoryStore) deleteTokenLocked(h TokenHash) {
+	t, ok := m.tokens[h]
+	if !ok {
+		return
+	}
+	delete(m.tokens, h)
+	if set := m.byCustomer[t.CustomerID]; set != nil {
+		delete(set, h)
+		if len(set) == 0 {
+			delete(m.byCustomer, t.CustomerID)
+		}
+	}
+}
+
+// TokenByHash implements Store.
+func (m *MemoryStore) TokenByHash(ctx context.Context, kind TokenKind, hash TokenHash, now time.Time) (*Token, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	t, ok := m.tokens[hash]
+	if !ok || t.Kind != kind || !t.ValidAt(now) {
+		return nil, ErrNotFound
+	}
+	c := *t
+	return &c, nil
+}
+
+// RenewToken implements Store.
+func (m *MemoryStore) RenewToken(ctx context.Context, hash TokenHash, now, expiresAt time.Time) (*Token, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	t, ok := m.tokens[hash]
+	if !ok || t.Kind != TokenAccess || !t.ValidAt(now) {
+		return nil, ErrNotFound
+	}
+	t.ExpiresAt = expiresAt
+	c := *t
+	return &c, nil
+}
+
+// DeleteToken implements Store.
+func (m *MemoryStore) DeleteToken(ctx context.Context, hash TokenHash, now time.Time) (*Token, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	t, ok := m.tokens[hash]
+	if !ok || t.Kind != TokenAccess || !t.ValidAt(now) {
+		return nil, ErrNotFound
+	}
+	m.deleteTokenLocked(hash)
+	c := *t
+	return &c, nil
+}
+
+// DeleteExpiredTokens implements Store.
+func (m *MemoryStore) DeleteExpiredTokens(ctx context.Context, now time.Time) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n := 0
+	for h, t := range m.tokens {
+		if !t.ValidAt(now) {
+			m.deleteTokenLocked(h)
+			n++
+		}
+	}
+	return n, nil
+}

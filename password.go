@@ -1,0 +1,112 @@
+package customerauth
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+
+	"golang.org/x/crypto/argon2"
+	"golang.org/x/crypto/bcrypt"
+)
+
+// Argon2Params are the cost parameters of new password hashes. Hashes made
+// with weaker parameters still verify and are rehashed at the next login.
+type Argon2Params struct {
+	// Memory in KiB. Zero means 19456 (19 MiB), OWASP's minimum for argon2id.
+	Memory uint32
+	// Iterations over the memory. Zero means 2.
+	Iterations uint32
+	// Parallelism is the number of lanes. Zero means 1.
+	Parallelism uint8
+}
+
+func (p Argon2Params) withDefaults() Argon2Params {
+	if p.Memory == 0 {
+		p.Memory = 19 * 1024
+	}
+	if p.Iterations == 0 {
+		p.Iterations = 2
+	}
+	if p.Parallelism == 0 {
+		p.Parallelism = 1
+	}
+	return p
+}
+
+const (
+	argon2SaltLen = 16
+	argon2KeyLen  = 32
+)
+
+var errMalformedHash = errors.New("customerauth: malformed password hash")
+
+// hashPassword returns a PHC-formatted argon2id hash of pw with a fresh salt.
+func hashPassword(pw string, p Argon2Params) (string, error) {
+	salt := make([]byte, argon2SaltLen)
+	if _, err := rand.Read(salt); err != nil {
+		return "", err
+	}
+	key := argon2.IDKey([]byte(pw), salt, p.Iterations, p.Memory, p.Parallelism, argon2KeyLen)
+	b64 := base64.RawStdEncoding
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
+		argon2.Version, p.Memory, p.Iterations, p.Parallelism, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
+}
+
+// verifyPassword reports whether pw matches hash, and whether hash should be
+// replaced by one made with the current parameters. It accepts argon2id
+// hashes in PHC form and bcrypt hashes imported from other systems.
+func verifyPassword(pw, hash string, current Argon2Params) (ok, rehash bool, err error) {
+	switch {
+	case strings.HasPrefix(hash, "$argon2id$"):
+		p, salt, key, err := parseArgon2Hash(hash)
+		if err != nil {
+			return false, false, err
+		}
+		got := argon2.IDKey([]byte(pw), salt, p.Iterations, p.Memory, p.Parallelism, uint32(len(key)))
+		ok := subtle.ConstantTimeCompare(got, key) == 1
+		weaker := p.Memory < current.Memory || p.Iterations < current.Iterations || len(salt) < argon2SaltLen
+		return ok, ok && weaker, nil
+	case strings.HasPrefix(hash, "$2a$"), strings.HasPrefix(hash, "$2b$"), strings.HasPrefix(hash, "$2y$"):
+		err := bcrypt.CompareHashAndPassword([]byte(hash), []byte(pw))
+		switch {
+		case err == nil:
+			return true, true, nil
+		case errors.Is(err, bcrypt.ErrMismatchedHashAndPassword):
+			return false, false, nil
+		default:
+			return false, false, errMalformedHash
+		}
+	}
+	return false, false, errMalformedHash
+}
+
+func parseArgon2Hash(hash string) (p Argon2Params, salt, key []byte, err error) {
+	parts := strings.Split(hash, "$")
+	// "", "argon2id", "v=19", "m=..,t=..,p=..", salt, key
+	if len(parts) != 6 {
+		return p, nil, nil, errMalformedHash
+	}
+	var v int
+	if _, err := fmt.Sscanf(parts[2], "v=%d", &v); err != nil || v != argon2.Version {
+		return p, nil, nil, errMalformedHash
+	}
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.Memory, &p.Iterations, &p.Parallelism); err != nil {
+		return p, nil, nil, errMalformedHash
+	}
+	// Bound the parameters so that a corrupted or planted hash cannot make
+	// one login allocate gigabytes or spin for minutes.
+	if p.Memory < 8 || p.Memory > 1<<20 || p.Iterations < 1 || p.Iterations > 64 || p.Parallelism < 1 {
+		return p, nil, nil, errMalformedHash
+	}
+	b64 := base64.RawStdEncoding
+	if salt, err = b64.DecodeString(parts[4]); err != nil || len(salt) < 8 {
+		return p, nil, nil, errMalformedHash
+	}
+	if key, err = b64.DecodeString(parts[5]); err != nil || len(key) < 16 || len(key) > 64 {
+		return p, nil, nil, errMalformedHash
+	}
+	return p, salt, key, nil
+}

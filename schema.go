@@ -1,0 +1,336 @@
+package customerauth
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/graphql-go/graphql"
+	"github.com/graphql-go/graphql/language/ast"
+)
+
+// schema holds one Service's GraphQL types. Every type is built anew for
+// each Service: graphql-go types cache lazily and are not safe to share
+// between schemas that are used concurrently.
+type schema struct {
+	svc *Service
+
+	schema graphql.Schema
+	query  *graphql.Object
+	mut    *graphql.Object
+
+	dateTime, url, uint64 *graphql.Scalar
+	countryCode           *graphql.Enum
+	languageCode          *graphql.Enum
+	errorCode             *graphql.Enum
+	displayableError      *graphql.Interface
+	node                  *graphql.Interface
+	userError             *graphql.Object
+	customerUserError     *graphql.Object
+	accessToken           *graphql.Object
+	pageInfo              *graphql.Object
+	address               *graphql.Object
+	addressEdge           *graphql.Object
+	addressConnection     *graphql.Object
+	socialLoginProvider   *graphql.Object
+	customer              *graphql.Object
+}
+
+func newSchema(s *Service) (*schema, error) {
+	g := &schema{svc: s}
+	g.dateTime = newDateTimeScalar()
+	g.url = newURLScalar()
+	g.uint64 = newUnsignedInt64Scalar()
+	g.countryCode = stringEnum("CountryCode", "An ISO 3166-1 alpha-2 country or territory code.", countryCodeValues[:])
+	g.languageCode = stringEnum("LanguageCode", "A language code, for localized content.", languageCodeValues[:])
+	g.buildErrorTypes()
+	g.buildCustomerTypes()
+	g.buildAccessTokenType()
+
+	g.query = graphql.NewObject(graphql.ObjectConfig{
+		Name:        "QueryRoot",
+		Description: "The root of every query.",
+		Fields:      g.queryFields(),
+	})
+	g.mut = graphql.NewObject(graphql.ObjectConfig{
+		Name:        "Mutation",
+		Description: "The root of every mutation.",
+		Fields:      g.mutationFields(),
+	})
+	directives := append([]*graphql.Directive{}, graphql.SpecifiedDirectives...)
+	directives = append(directives, g.inContextDirective())
+	sch, err := graphql.NewSchema(graphql.SchemaConfig{
+		Query:      g.query,
+		Mutation:   g.mut,
+		Directives: directives,
+		Types:      []graphql.Type{g.userError, g.customerUserError},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("customerauth: building schema: %w", err)
+	}
+	g.schema = sch
+	warmEnums(sch)
+	return g, nil
+}
+
+// warmEnums fills the lookup maps that graphql-go builds on first use, so
+// that concurrent requests only ever read them.
+func warmEnums(sch graphql.Schema) {
+	for _, t := range sch.TypeMap() {
+		if e, ok := t.(*graphql.Enum); ok && len(e.Values()) > 0 {
+			v := e.Values()[0]
+			e.Serialize(v.Value)
+			e.ParseValue(v.Name)
+		}
+	}
+}
+
+// inContextDirective is accepted on queries and mutations so that documents
+// written for Shopify validate. Customer data does not vary by country or
+// language, so its arguments change nothing.
+func (g *schema) inContextDirective() *graphql.Directive {
+	buyer := graphql.NewInputObject(graphql.InputObjectConfig{
+		Name:        "BuyerInput",
+		Description: "Identifies a business buyer.",
+		Fields: graphql.InputObjectConfigFieldMap{
+			"companyLocationId":   {Type: graphql.ID},
+			"customerAccessToken": {Type: graphql.NewNonNull(graphql.String)},
+		},
+	})
+	consent := graphql.NewInputObject(graphql.InputObjectConfig{
+		Name:        "VisitorConsent",
+		Description: "What the visitor agreed to; null where the visitor did not say.",
+		Fields: graphql.InputObjectConfigFieldMap{
+			"analytics":   {Type: graphql.Boolean},
+			"marketing":   {Type: graphql.Boolean},
+			"preferences": {Type: graphql.Boolean},
+			"saleOfData":  {Type: graphql.Boolean},
+		},
+	})
+	return graphql.NewDirective(graphql.DirectiveConfig{
+		Name:        "inContext",
+		Description: "Sets the buyer's country, language and context for the operation.",
+		Locations:   []string{graphql.DirectiveLocationQuery, graphql.DirectiveLocationMutation},
+		Args: graphql.FieldConfigArgument{
+			"buyer":               {Type: buyer},
+			"country":             {Type: g.countryCode},
+			"language":            {Type: g.languageCode},
+			"preferredLocationId": {Type: graphql.ID},
+			"visitorConsent":      {Type: consent},
+		},
+	})
+}
+
+func stringEnum(name, desc string, values []string) *graphql.Enum {
+	m := make(graphql.EnumValueConfigMap, len(values))
+	for _, v := range values {
+		m[v] = &graphql.EnumValueConfig{Value: v}
+	}
+	return graphql.NewEnum(graphql.EnumConfig{Name: name, Description: desc, Values: m})
+}
+
+func newDateTimeScalar() *graphql.Scalar {
+	parse := func(s string) interface{} {
+		t, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			return nil
+		}
+		return t
+	}
+	return graphql.NewScalar(graphql.ScalarConfig{
+		Name:        "DateTime",
+		Description: "An ISO 8601 date and time in UTC, such as \"2026-04-01T12:00:00Z\".",
+		Serialize: func(v interface{}) interface{} {
+			if t, ok := v.(time.Time); ok {
+				return t.UTC().Format(time.RFC3339)
+			}
+			return nil
+		},
+		ParseValue: func(v interface{}) interface{} {
+			if s, ok := v.(string); ok {
+				return parse(s)
+			}
+			return nil
+		},
+		ParseLiteral: func(v ast.Value) interface{} {
+			if s, ok := v.(*ast.StringValue); ok {
+				return parse(s.Value)
+			}
+			return nil
+		},
+	})
+}
+
+// newURLScalar accepts any string: whether an activation or reset URL is
+// usable is a business rule answered in the payload (INVALID), not a
+// request error.
+func newURLScalar() *graphql.Scalar {
+	return graphql.NewScalar(graphql.ScalarConfig{
+		Name:        "URL",
+		Description: "An absolute URL (RFC 3986), such as \"https://shop.example/account\".",
+		Serialize: func(v interface{}) interface{} {
+			if s, ok := v.(string); ok {
+				return s
+			}
+			return nil
+		},
+		ParseValue: func(v interface{}) interface{} {
+			if s, ok := v.(string); ok {
+				return s
+			}
+			return nil
+		},
+		ParseLiteral: func(v ast.Value) interface{} {
+			if s, ok := v.(*ast.StringValue); ok {
+				return s.Value
+			}
+			return nil
+		},
+	})
+}
+
+func newUnsignedInt64Scalar() *graphql.Scalar {
+	parse := func(s string) interface{} {
+		n, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			return nil
+		}
+		return n
+	}
+	return graphql.NewScalar(graphql.ScalarConfig{
+		Name:        "UnsignedInt64",
+		Description: "A whole number from 0 to 2^64-1, written as a string of decimal digits.",
+		Serialize: func(v interface{}) interface{} {
+			if n, ok := v.(uint64); ok {
+				return strconv.FormatUint(n, 10)
+			}
+			return nil
+		},
+		ParseValue: func(v interface{}) interface{} {
+			if s, ok := v.(string); ok {
+				return parse(s)
+			}
+			return nil
+		},
+		ParseLiteral: func(v ast.Value) interface{} {
+			switch v := v.(type) {
+			case *ast.StringValue:
+				return parse(v.Value)
+			case *ast.IntValue:
+				return parse(v.Value)
+			}
+			return nil
+		},
+	})
+}
+
+func (g *schema) buildErrorTypes() {
+	codes := customerErrorCodes()
+	values := make(graphql.EnumValueConfigMap, len(codes))
+	for _, c := range codes {
+		values[string(c)] = &graphql.EnumValueConfig{Value: c}
+	}
+	g.errorCode = graphql.NewEnum(graphql.EnumConfig{
+		Name:        "CustomerErrorCode",
+		Description: "Why a customer operation failed.",
+		Values:      values,
+	})
+	fieldField := &graphql.Field{
+		Type:        graphql.NewList(graphql.NewNonNull(graphql.String)),
+		Description: "The path to the input that caused the error, or null when no single input did.",
+		Resolve: func(p graphql.ResolveParams) (interface{}, error) {
+			if f := p.Source.(*UserError).Field; f != nil {
+				return f, nil
+			}
+			return nil, nil
+		},
+	}
+	messageField := &graphql.Field{
+		Type:        graphql.NewNonNull(graphql.String),
+		Description: "A message that can be shown to the customer.",
+		Resolve: func(p graphql.ResolveParams) (interface{}, error) {
+			return p.Source.(*UserError).Message, nil
+		},
+	}
+	g.displayableError = graphql.NewInterface(graphql.InterfaceConfig{
+		Name:        "DisplayableError",
+		Description: "An error that can be shown next to the input that caused it.",
+		Fields: graphql.Fields{
+			"field":   {Type: fieldField.Type, Description: fieldField.Description},
+			"message": {Type: messageField.Type, Description: messageField.Description},
+		},
+		// Both implementations share the Go type; the one that carries a
+		// code is the answer wherever the static type does not say.
+		ResolveType: func(graphql.ResolveTypeParams) *graphql.Object { return g.customerUserError },
+	})
+	g.userError = graphql.NewObject(graphql.ObjectConfig{
+		Name:        "UserError",
+		Description: "An error in the input of a mutation, without a code. Kept for older clients.",
+		Interfaces:  []*graphql.Interface{g.displayableError},
+		Fields:      graphql.Fields{"field": fieldField, "message": messageField},
+	})
+	g.customerUserError = graphql.NewObject(graphql.ObjectConfig{
+		Name:        "CustomerUserError",
+		Description: "An error in a customer mutation, with a code a client can act on.",
+		Interfaces:  []*graphql.Interface{g.displayableError},
+		Fields: graphql.Fields{
+			"code": {
+				Type:        g.errorCode,
+				Description: "The reason, as a code.",
+				Resolve: func(p graphql.ResolveParams) (interface{}, error) {
+					return p.Source.(*UserError).Code, nil
+				},
+			},
+			"field":   fieldField,
+			"message": messageField,
+		},
+	})
+}
+
+func (g *schema) buildAccessTokenType() {
+	g.accessToken = graphql.NewObject(graphql.ObjectConfig{
+		Name:        "CustomerAccessToken",
+		Description: "A token that acts as the customer until it expires or is deleted.",
+		Fields: graphql.Fields{
+			"accessToken": {
+				Type:        graphql.NewNonNull(graphql.String),
+				Description: "The secret to send with customer operations.",
+				Resolve: func(p graphql.ResolveParams) (interface{}, error) {
+					return p.Source.(*AccessToken).Token, nil
+				},
+			},
+			"expiresAt": {
+				Type:        graphql.NewNonNull(g.dateTime),
+				Description: "When the token stops working unless renewed.",
+				Resolve: func(p graphql.ResolveParams) (interface{}, error) {
+					return p.Source.(*AccessToken).ExpiresAt, nil
+				},
+			},
+		},
+	})
+}
+
+// queryFields returns the query root fields. Each call returns new Field
+// values around the same types, so a host may add them to its own root.
+func (g *schema) queryFields() graphql.Fields {
+	return graphql.Fields{
+		"customer": {
+			Type:        g.customer,
+			Description: "The customer a customer access token belongs to; null when the token is unknown or expired.",
+			Args: graphql.FieldConfigArgument{
+				"customerAccessToken": {Type: graphql.NewNonNull(graphql.String)},
+			},
+			Resolve: func(p graphql.ResolveParams) (interface{}, error) {
+				tok, _ := p.Args["customerAccessToken"].(string)
+				c, err := g.svc.CustomerByAccessToken(p.Context, tok)
+				switch {
+				case err == ErrInvalidToken:
+					return nil, nil
+				case err != nil:
+					return nil, err
+				}
+				return c, nil
+			},
+		},
+	}
+}

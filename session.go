@@ -1,0 +1,172 @@
+package customerauth
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+)
+
+// maxPasswordBytes bounds the password a login hashes. Longer input cannot
+// match a password this library set, and hashing it would only cost time.
+const maxPasswordBytes = 4 * maxPasswordLength
+
+// CreateAccessToken logs a customer in with email and password. A wrong
+// password, an unknown email and an account that is not enabled all give
+// the same UserError (UNIDENTIFIED_CUSTOMER) after the same amount of work,
+// so the answer does not tell which emails have accounts.
+func (s *Service) CreateAccessToken(ctx context.Context, email, password string) (*AccessToken, error) {
+	unidentified := userErr(CodeUnidentifiedCustomer, "Unidentified customer")
+	c, err := s.store.CustomerByEmail(ctx, emailKey(NormalizeEmail(email)))
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return nil, storeErr("login", err)
+	}
+	hash := s.dummyHash
+	if c != nil && c.PasswordHash != "" {
+		hash = c.PasswordHash
+	}
+	if len(password) > maxPasswordBytes {
+		password = ""
+	}
+	ok, rehash, err := verifyPassword(password, hash, s.cfg.Argon2)
+	if err != nil {
+		// A corrupt stored hash must not lock the whole login path, but the
+		// operator has to know.
+		s.log.ErrorContext(ctx, "customerauth: stored password hash is unusable",
+			"customer_id", c.ID, "request_id", RequestID(ctx)) // c != nil: the dummy hash is well formed
+		return nil, unidentified
+	}
+	if !ok || c == nil || hash == s.dummyHash || c.State != StateEnabled {
+		return nil, unidentified
+	}
+
+	now := s.now()
+	tok, rec := newAccessToken(c.ID, now, s.cfg.TokenTTL)
+	if !rehash {
+		if err := s.store.IssueToken(ctx, rec); err != nil {
+			return nil, storeErr("login", err)
+		}
+		return &tok, nil
+	}
+	// The stored hash is bcrypt or weaker than today's parameters: replace
+	// it now, while the plain password is at hand.
+	newHash, err := hashPassword(password, s.cfg.Argon2)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.store.UpdateCustomer(ctx, &CustomerChange{ID: c.ID, PasswordHash: &newHash, UpdatedAt: now, Issue: rec}); err != nil {
+		return nil, storeErr("login", err)
+	}
+	return &tok, nil
+}
+
+// CustomerByAccessToken returns the customer the access token belongs to,
+// or ErrInvalidToken when the token is unknown, expired or revoked.
+func (s *Service) CustomerByAccessToken(ctx context.Context, token string) (*Customer, error) {
+	if !wellFormedAccessToken(token) {
+		return nil, ErrInvalidToken
+	}
+	t, err := s.store.TokenByHash(ctx, TokenAccess, HashToken(token), s.now())
+	if err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return nil, ErrInvalidToken
+		}
+		return nil, storeErr("customer", err)
+	}
+	c, err := s.store.CustomerByID(ctx, t.CustomerID)
+	if err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return nil, ErrInvalidToken
+		}
+		return nil, storeErr("customer", err)
+	}
+	if c.State != StateEnabled {
+		return nil, ErrInvalidToken
+	}
+	return c, nil
+}
+
+// RenewAccessToken extends a valid access token to TokenTTL from now. The
+// token string stays the same. An expired token cannot be renewed: the
+// customer logs in again.
+func (s *Service) RenewAccessToken(ctx context.Context, token string) (*AccessToken, error) {
+	if !wellFormedAccessToken(token) {
+		return nil, ErrInvalidToken
+	}
+	now := s.now()
+	t, err := s.store.RenewToken(ctx, HashToken(token), now, now.Add(s.cfg.TokenTTL))
+	if err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return nil, ErrInvalidToken
+		}
+		return nil, storeErr("renew", err)
+	}
+	return &AccessToken{Token: token, ExpiresAt: t.ExpiresAt}, nil
+}
+
+// DeleteAccessToken revokes an access token (logs the customer out) and
+// returns an opaque id of the deleted token.
+func (s *Service) DeleteAccessToken(ctx context.Context, token string) (string, error) {
+	if !wellFormedAccessToken(token) {
+		return "", ErrInvalidToken
+	}
+	t, err := s.store.DeleteToken(ctx, HashToken(token), s.now())
+	if err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return "", ErrInvalidToken
+		}
+		return "", storeErr("delete token", err)
+	}
+	return tokenID(t.Hash), nil
+}
+
+type customerCtxKey struct{}
+
+// CustomerFromContext returns the customer that Middleware found for the
+// request, if any.
+func CustomerFromContext(ctx context.Context) (*Customer, bool) {
+	c, ok := ctx.Value(customerCtxKey{}).(*Customer)
+	return c, ok
+}
+
+// AccessTokenCookie is the name of the cookie in which browser flows keep
+// the customer access token.
+const AccessTokenCookie = "customer_access_token"
+
+// Middleware resolves the customer access token of a request to the
+// customer and puts it in the request context, where CustomerFromContext
+// finds it. The token is read from an "Authorization: Bearer" header, else
+// from the AccessTokenCookie cookie. Requests without a valid token pass
+// through unchanged; a Store failure answers 500.
+func (s *Service) Middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tok := bearerToken(r)
+		if tok == "" {
+			if ck, err := r.Cookie(AccessTokenCookie); err == nil {
+				tok = ck.Value
+			}
+		}
+		if tok == "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		c, err := s.CustomerByAccessToken(r.Context(), tok)
+		switch {
+		case err == nil:
+			r = r.WithContext(context.WithValue(r.Context(), customerCtxKey{}, c))
+		case !errors.Is(err, ErrInvalidToken):
+			s.log.ErrorContext(r.Context(), "customerauth: middleware", "error", err)
+			http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func bearerToken(r *http.Request) string {
+	h := r.Header.Get("Authorization")
+	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
+		return strings.TrimSpace(h[7:])
+	}
+	return ""
+}

@@ -1,0 +1,171 @@
+package customerauth
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"time"
+)
+
+// Errors a Store returns. Callers test for them with errors.Is, so an
+// implementation may wrap them with detail of its own.
+var (
+	// ErrNotFound reports that the customer or token asked for does not
+	// exist, or that a token exists but can no longer be used (expired,
+	// consumed, of another kind or of another customer).
+	ErrNotFound = errors.New("customerauth: not found")
+
+	// ErrConflict reports that a write would give a second customer an email
+	// address or phone number that another customer already has.
+	ErrConflict = errors.New("customerauth: conflict")
+)
+
+// Store keeps customers and their tokens. The Service is its only caller and
+// holds every business rule; a Store only stores, finds and applies changes
+// atomically.
+//
+// Implementations must be safe for concurrent use, must never let a caller
+// change stored state through a value it passed in or got back, and must
+// honour context cancellation. The package storetest checks all of this.
+type Store interface {
+	// CreateCustomer stores a new customer and, when tok is not nil, a token
+	// for it, as one unit. It returns ErrConflict when another customer
+	// already has the email (compared by Customer.EmailKey) or the phone.
+	CreateCustomer(ctx context.Context, c *Customer, tok *Token) error
+
+	// CustomerByID returns the customer with the given ID, or ErrNotFound.
+	CustomerByID(ctx context.Context, id string) (*Customer, error)
+
+	// CustomerByEmail returns the customer whose EmailKey equals key, or
+	// ErrNotFound.
+	CustomerByEmail(ctx context.Context, key string) (*Customer, error)
+
+	// CustomerByPhone returns the customer with the given E.164 phone number,
+	// or ErrNotFound.
+	CustomerByPhone(ctx context.Context, phone string) (*Customer, error)
+
+	// UpdateCustomer applies ch as one unit: either every part of it takes
+	// effect or none does. It returns the customer as stored afterwards,
+	// ErrNotFound when the customer does not exist or ch.Consume names a
+	// token that cannot be used, and ErrConflict when the new email or phone
+	// belongs to another customer.
+	UpdateCustomer(ctx context.Context, ch *CustomerChange) (*Customer, error)
+
+	// IssueToken stores tok. An activation or reset token replaces every
+	// earlier token of the same kind of the same customer, so only the
+	// newest link sent by email works. It returns ErrNotFound when the
+	// customer does not exist.
+	IssueToken(ctx context.Context, tok *Token) error
+
+	// TokenByHash returns the token of the given kind with the given hash
+	// that is still valid at now, or ErrNotFound.
+	TokenByHash(ctx context.Context, kind TokenKind, hash TokenHash, now time.Time) (*Token, error)
+
+	// RenewToken moves the expiry of the access token with the given hash to
+	// expiresAt, provided it is still valid at now, and returns it; otherwise
+	// it returns ErrNotFound.
+	RenewToken(ctx context.Context, hash TokenHash, now, expiresAt time.Time) (*Token, error)
+
+	// DeleteToken deletes the access token with the given hash and returns
+	// it, or returns ErrNotFound when no such token is valid at now.
+	DeleteToken(ctx context.Context, hash TokenHash, now time.Time) (*Token, error)
+
+	// DeleteExpiredTokens deletes every token that expired before now and
+	// reports how many it deleted. Hosts call it on a schedule of their
+	// choosing; expired tokens are never accepted either way.
+	DeleteExpiredTokens(ctx context.Context, now time.Time) (int, error)
+}
+
+// CustomerChange is a set of changes to one customer that a Store applies as
+// one unit. Nil fields are left unchanged.
+type CustomerChange struct {
+	// ID names the customer to change.
+	ID string
+
+	// Profile fields. A non-nil pointer to the empty string clears Phone.
+	Email            *string
+	Phone            *string
+	FirstName        *string
+	LastName         *string
+	AcceptsMarketing *bool
+	State            *State
+	PasswordHash     *string
+	Tags             *[]string
+	Addresses        *[]Address
+	// DefaultAddressID is applied together with Addresses; when it names
+	// no address in the new list the first address becomes the default.
+	DefaultAddressID *string
+
+	// UpdatedAt is stored as the customer's new modification time.
+	UpdatedAt time.Time
+
+	// Consume, when set, names a single-use token that must be valid at
+	// UpdatedAt, of that kind and belong to this customer; it is deleted as
+	// part of the change. If it cannot be used, nothing changes and the
+	// Store returns ErrNotFound. Of two concurrent changes that consume the
+	// same token, at most one succeeds.
+	Consume *TokenRef
+
+	// RevokeTokens deletes every token of the customer (access, activation
+	// and reset) as part of the change. Issue is stored after the
+	// revocation, so it survives it.
+	RevokeTokens bool
+
+	// Issue, when set, is a token stored as part of the change.
+	Issue *Token
+}
+
+// TokenRef identifies a stored token by kind and hash.
+type TokenRef struct {
+	Kind TokenKind
+	Hash TokenHash
+}
+
+// TokenKind tells what a token grants.
+type TokenKind uint8
+
+// The kinds of token.
+const (
+	// TokenAccess is a customer access token: it acts as the customer.
+	TokenAccess TokenKind = iota + 1
+	// TokenActivation activates an invited or disabled account once.
+	TokenActivation
+	// TokenReset sets a new password once.
+	TokenReset
+)
+
+// String returns the kind's lowercase name.
+func (k TokenKind) String() string {
+	switch k {
+	case TokenAccess:
+		return "access"
+	case TokenActivation:
+		return "activation"
+	case TokenReset:
+		return "reset"
+	}
+	return "unknown"
+}
+
+// TokenHash is the SHA-256 digest of a token's secret. Stores keep only the
+// digest, so a copy of the database does not let anyone act as a customer.
+type TokenHash [sha256.Size]byte
+
+// HashToken returns the digest under which the token secret s is stored.
+func HashToken(s string) TokenHash {
+	return sha256.Sum256([]byte(s))
+}
+
+// Token is a stored token: never the secret itself, only its digest.
+type Token struct {
+	Hash       TokenHash
+	Kind       TokenKind
+	CustomerID string
+	CreatedAt  time.Time
+	ExpiresAt  time.Time
+}
+
+// ValidAt reports whether the token can still be used at t.
+func (t *Token) ValidAt(now time.Time) bool {
+	return now.Before(t.ExpiresAt)
+}
