@@ -88,15 +88,15 @@ const (
 // Go API, and its GraphQL schema and HTTP handler call nothing else. A
 // Service is safe for concurrent use.
 type Service struct {
-	cfg       Config
-	store     Store
-	notifier  Notifier
-	log       *slog.Logger
-	now       func() time.Time
-	shopURL   string
+	cfg               Config
+	store             Store
+	notifier          Notifier
+	log               *slog.Logger
+	now               func() time.Time
+	shopURL           string
 	customerGIDPrefix string
 	addressGIDPrefix  string
-	dummyHash string
+	dummyHash         string
 
 	gql *schema
 }
