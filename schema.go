@@ -57,13 +57,20 @@ func newSchema(s *Service) (*schema, error) {
 		Description: "The root of every mutation.",
 		Fields:      g.mutationFields(),
 	})
+	inContext := g.inContextDirective()
 	directives := append([]*graphql.Directive{}, graphql.SpecifiedDirectives...)
-	directives = append(directives, g.inContextDirective())
+	directives = append(directives, inContext)
+	// graphql-go does not collect the types of directive arguments, so
+	// they are listed here for validation and introspection to find.
+	types := []graphql.Type{g.userError, g.customerUserError}
+	for _, a := range inContext.Args {
+		types = append(types, a.Type)
+	}
 	sch, err := graphql.NewSchema(graphql.SchemaConfig{
 		Query:      g.query,
 		Mutation:   g.mut,
 		Directives: directives,
-		Types:      []graphql.Type{g.userError, g.customerUserError},
+		Types:      types,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("customerauth: building schema: %w", err)
