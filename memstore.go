@@ -206,6 +206,8 @@ func (m *MemoryStore) IssueToken(ctx context.Context, tok *Token) error {
 }
 
 func (m *MemoryStore) issueLocked(tok *Token) {
+	// Keep the per-customer index exact even if a hash were ever reissued.
+	m.deleteTokenLocked(tok.Hash)
 	if tok.Kind != TokenAccess {
 		for h := range m.byCustomer[tok.CustomerID] {
 			if m.tokens[h].Kind == tok.Kind {
