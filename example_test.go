@@ -99,8 +99,8 @@ func ExampleService_ResetPasswordByURL() {
 	ctx := context.Background()
 	var link string
 	svc, _ := customerauth.New(customerauth.Config{
-		ShopURL:  "https://shop.example",
-		Logger:   quietLogger(),
+		ShopURL: "https://shop.example",
+		Logger:  quietLogger(),
 		Notifier: notifierFunc(func(n customerauth.Notification) {
 			if n.Kind == customerauth.NotifyPasswordReset {
 				link = n.URL
