@@ -233,7 +233,11 @@ func (r gqlResult) noErrors(t *testing.T, mutation string) {
 
 // The documents below are the ones Shopify's storefront templates send.
 const (
-	createDoc = `mutation customerCreate($input: CustomerCreateInput!) {
+	createDoc = `mutation customerCreate(
+  $input: CustomerCreateInput!
+  $country: CountryCode
+  $language: LanguageCode
+) @inContext(country: $country, language: $language) {
   customerCreate(input: $input) {
     customer { id email firstName lastName phone acceptsMarketing }
     customerUserErrors { code field message }
