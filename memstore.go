@@ -15,9 +15,14 @@ type MemoryStore struct {
 	customers map[string]*Customer // by ID
 	byEmail   map[string]string    // EmailKey -> ID
 	byPhone   map[string]string    // Phone -> ID
+	byIdent   map[string]string    // MultipassIdentifier -> ID
 	tokens    map[TokenHash]*Token
 	// byCustomer indexes tokens by customer so revocation does not scan.
 	byCustomer map[string]map[TokenHash]struct{}
+
+	replayMu  sync.Mutex
+	replay    map[[32]byte]time.Time
+	nextPrune time.Time
 }
 
 // NewMemoryStore returns an empty MemoryStore.
@@ -26,12 +31,58 @@ func NewMemoryStore() *MemoryStore {
 		customers:  map[string]*Customer{},
 		byEmail:    map[string]string{},
 		byPhone:    map[string]string{},
+		byIdent:    map[string]string{},
+		replay:     map[[32]byte]time.Time{},
 		tokens:     map[TokenHash]*Token{},
 		byCustomer: map[string]map[TokenHash]struct{}{},
 	}
 }
 
-var _ Store = (*MemoryStore)(nil)
+var (
+	_ Store       = (*MemoryStore)(nil)
+	_ ReplayCache = (*MemoryStore)(nil)
+)
+
+// uniqueIndexes lists the secondary keys that must be unique, each with
+// the customer field it indexes. Empty values are not indexed.
+func (m *MemoryStore) uniqueIndexes() []struct {
+	index map[string]string
+	key   func(*Customer) string
+} {
+	return []struct {
+		index map[string]string
+		key   func(*Customer) string
+	}{
+		{m.byEmail, func(c *Customer) string { return c.EmailKey }},
+		{m.byPhone, func(c *Customer) string { return c.Phone }},
+		{m.byIdent, func(c *Customer) string { return c.MultipassIdentifier }},
+	}
+}
+
+// takenLocked reports whether a unique key of c belongs to another
+// customer.
+func (m *MemoryStore) takenLocked(c *Customer) bool {
+	for _, ix := range m.uniqueIndexes() {
+		if k := ix.key(c); k != "" {
+			if id, ok := ix.index[k]; ok && id != c.ID {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (m *MemoryStore) indexLocked(c *Customer, add bool) {
+	for _, ix := range m.uniqueIndexes() {
+		if k := ix.key(c); k != "" {
+			if add {
+				ix.index[k] = c.ID
+			} else {
+				delete(ix.index, k)
+			}
+		}
+	}
+}
 
 // CreateCustomer implements Store.
 func (m *MemoryStore) CreateCustomer(ctx context.Context, c *Customer, tok *Token) error {
@@ -40,21 +91,12 @@ func (m *MemoryStore) CreateCustomer(ctx context.Context, c *Customer, tok *Toke
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if _, ok := m.customers[c.ID]; ok {
-		return ErrConflict
-	}
-	if _, ok := m.byEmail[c.EmailKey]; ok {
-		return ErrConflict
-	}
-	if _, ok := m.byPhone[c.Phone]; ok && c.Phone != "" {
+	if _, ok := m.customers[c.ID]; ok || m.takenLocked(c) {
 		return ErrConflict
 	}
 	c = c.Clone()
 	m.customers[c.ID] = c
-	m.byEmail[c.EmailKey] = c.ID
-	if c.Phone != "" {
-		m.byPhone[c.Phone] = c.ID
-	}
+	m.indexLocked(c, true)
 	if tok != nil {
 		m.issueLocked(tok)
 	}
@@ -79,6 +121,11 @@ func (m *MemoryStore) CustomerByEmail(ctx context.Context, key string) (*Custome
 // CustomerByPhone implements Store.
 func (m *MemoryStore) CustomerByPhone(ctx context.Context, phone string) (*Customer, error) {
 	return m.customerBy(ctx, m.byPhone, phone)
+}
+
+// CustomerByMultipassIdentifier implements Store.
+func (m *MemoryStore) CustomerByMultipassIdentifier(ctx context.Context, identifier string) (*Customer, error) {
+	return m.customerBy(ctx, m.byIdent, identifier)
 }
 
 func (m *MemoryStore) customerBy(ctx context.Context, index map[string]string, key string) (*Customer, error) {
@@ -122,22 +169,13 @@ func (m *MemoryStore) UpdateCustomer(ctx context.Context, ch *CustomerChange) (*
 	}
 	c := old.Clone()
 	applyChange(c, ch)
-	if id, ok := m.byEmail[c.EmailKey]; ok && id != c.ID {
-		return nil, ErrConflict
-	}
-	if id, ok := m.byPhone[c.Phone]; ok && id != c.ID && c.Phone != "" {
+	if m.takenLocked(c) {
 		return nil, ErrConflict
 	}
 
 	// Every check passed: apply.
-	delete(m.byEmail, old.EmailKey)
-	if old.Phone != "" {
-		delete(m.byPhone, old.Phone)
-	}
-	m.byEmail[c.EmailKey] = c.ID
-	if c.Phone != "" {
-		m.byPhone[c.Phone] = c.ID
-	}
+	m.indexLocked(old, false)
+	m.indexLocked(c, true)
 	m.customers[c.ID] = c
 	if ch.Consume != nil {
 		m.deleteTokenLocked(ch.Consume.Hash)
@@ -166,6 +204,7 @@ func applyChange(c *Customer, ch *CustomerChange) {
 	setIf(&c.AcceptsMarketing, ch.AcceptsMarketing)
 	setIf(&c.State, ch.State)
 	setIf(&c.PasswordHash, ch.PasswordHash)
+	setIf(&c.MultipassIdentifier, ch.MultipassIdentifier)
 	if ch.Tags != nil {
 		c.Tags = slices.Clone(*ch.Tags)
 	}
@@ -301,4 +340,27 @@ func (m *MemoryStore) DeleteExpiredTokens(ctx context.Context, now time.Time) (i
 		}
 	}
 	return n, nil
+}
+
+// Remember implements ReplayCache. Expired entries are swept at most once
+// a minute, so memory stays bounded by the keys of the last lifetime.
+func (m *MemoryStore) Remember(ctx context.Context, key [32]byte, now, expiresAt time.Time) (bool, error) {
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	m.replayMu.Lock()
+	defer m.replayMu.Unlock()
+	if !now.Before(m.nextPrune) {
+		for k, exp := range m.replay {
+			if exp.Before(now) {
+				delete(m.replay, k)
+			}
+		}
+		m.nextPrune = now.Add(time.Minute)
+	}
+	if exp, ok := m.replay[key]; ok && exp.After(now) {
+		return false, nil
+	}
+	m.replay[key] = expiresAt
+	return true, nil
 }

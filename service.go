@@ -30,9 +30,26 @@ type Config struct {
 	// messages. Nil means a LogNotifier that logs without the links.
 	Notifier Notifier
 
-	// MultipassSecrets are the shop's Multipass secrets. Empty means
-	// Multipass logins are refused with INVALID_MULTIPASS_REQUEST.
+	// MultipassSecrets are the shop's Multipass secrets. The first one
+	// encodes (Service.Multipass), any one verifies, so a shop rotates its
+	// secret by adding the new one first and dropping the old one later.
+	// Empty means Multipass logins are refused with
+	// INVALID_MULTIPASS_REQUEST.
 	MultipassSecrets []string
+
+	// MultipassMaxAge is how long after its created_at a Multipass token
+	// is accepted. Zero means 15 minutes, as on Shopify.
+	MultipassMaxAge time.Duration
+
+	// MultipassMaxSkew is how far in the future a token's created_at may
+	// lie, for identity providers whose clock runs ahead. Zero means 60
+	// seconds.
+	MultipassMaxSkew time.Duration
+
+	// ReplayCache remembers redeemed Multipass tokens so each works once.
+	// Nil means the Store when it implements ReplayCache (the SQL stores
+	// do, so several processes share it), else a cache in this process.
+	ReplayCache ReplayCache
 
 	// Now returns the current time. Nil means time.Now; tests set it to
 	// move the clock.
@@ -97,6 +114,8 @@ type Service struct {
 	customerGIDPrefix string
 	addressGIDPrefix  string
 	dummyHash         string
+	multipass         *Multipass // nil when no secret is configured
+	replay            ReplayCache
 
 	gql *schema
 }
@@ -114,8 +133,10 @@ func New(cfg Config) (*Service, error) {
 	setDefault(&cfg.ResetTTL, DefaultResetTTL)
 	setDefault(&cfg.MinPasswordLength, 8)
 	setDefault(&cfg.IDNamespace, "shopify")
+	setDefault(&cfg.MultipassMaxAge, 15*time.Minute)
+	setDefault(&cfg.MultipassMaxSkew, 60*time.Second)
 	cfg.Argon2 = cfg.Argon2.withDefaults()
-	if cfg.TokenTTL < 0 || cfg.ActivationTTL < 0 || cfg.ResetTTL < 0 {
+	if cfg.TokenTTL < 0 || cfg.ActivationTTL < 0 || cfg.ResetTTL < 0 || cfg.MultipassMaxAge < 0 || cfg.MultipassMaxSkew < 0 {
 		return nil, errors.New("customerauth: token lifetimes must not be negative")
 	}
 	if cfg.MinPasswordLength < 1 || cfg.MinPasswordLength > maxPasswordLength {
@@ -123,11 +144,6 @@ func New(cfg Config) (*Service, error) {
 	}
 	if strings.ContainsAny(cfg.IDNamespace, "/?#: ") {
 		return nil, fmt.Errorf("customerauth: IDNamespace %q must be a single path segment", cfg.IDNamespace)
-	}
-	for _, sec := range cfg.MultipassSecrets {
-		if sec == "" {
-			return nil, errors.New("customerauth: MultipassSecrets must not hold an empty secret")
-		}
 	}
 	shopURL, err := normalizeShopURL(cfg.ShopURL)
 	if err != nil {
@@ -150,6 +166,19 @@ func New(cfg Config) (*Service, error) {
 	}
 	if s.notifier == nil {
 		s.notifier = LogNotifier{Logger: s.log}
+	}
+	if len(cfg.MultipassSecrets) > 0 {
+		if s.multipass, err = NewMultipass(cfg.MultipassSecrets...); err != nil {
+			return nil, err
+		}
+	}
+	s.replay = cfg.ReplayCache
+	if s.replay == nil {
+		if rc, ok := s.store.(ReplayCache); ok {
+			s.replay = rc
+		} else {
+			s.replay = NewMemoryStore()
+		}
 	}
 	// Unknown emails are checked against this hash, so that they cost as
 	// much time as a wrong password and do not reveal which emails exist.

@@ -16,7 +16,8 @@ var (
 	ErrNotFound = errors.New("customerauth: not found")
 
 	// ErrConflict reports that a write would give a second customer an email
-	// address or phone number that another customer already has.
+	// address, phone number or Multipass identifier that another customer
+	// already has.
 	ErrConflict = errors.New("customerauth: conflict")
 )
 
@@ -30,7 +31,8 @@ var (
 type Store interface {
 	// CreateCustomer stores a new customer and, when tok is not nil, a token
 	// for it, as one unit. It returns ErrConflict when another customer
-	// already has the email (compared by Customer.EmailKey) or the phone.
+	// already has the email (compared by Customer.EmailKey), the phone or the
+	// Multipass identifier.
 	CreateCustomer(ctx context.Context, c *Customer, tok *Token) error
 
 	// CustomerByID returns the customer with the given ID, or ErrNotFound.
@@ -43,6 +45,11 @@ type Store interface {
 	// CustomerByPhone returns the customer with the given E.164 phone number,
 	// or ErrNotFound.
 	CustomerByPhone(ctx context.Context, phone string) (*Customer, error)
+
+	// CustomerByMultipassIdentifier returns the customer whose
+	// MultipassIdentifier equals identifier, or ErrNotFound. The empty
+	// identifier never matches.
+	CustomerByMultipassIdentifier(ctx context.Context, identifier string) (*Customer, error)
 
 	// UpdateCustomer applies ch as one unit: either every part of it takes
 	// effect or none does. It returns the customer as stored afterwards,
@@ -91,7 +98,10 @@ type CustomerChange struct {
 	State            *State
 	PasswordHash     *string
 	Tags             *[]string
-	Addresses        *[]Address
+	// MultipassIdentifier links the customer to a user of the shop's
+	// identity provider; "" unlinks.
+	MultipassIdentifier *string
+	Addresses           *[]Address
 	// DefaultAddressID is applied together with Addresses; when it names
 	// no address in the new list the first address becomes the default.
 	DefaultAddressID *string
@@ -168,4 +178,17 @@ type Token struct {
 // ValidAt reports whether the token can still be used at t.
 func (t *Token) ValidAt(now time.Time) bool {
 	return now.Before(t.ExpiresAt)
+}
+
+// ReplayCache remembers single-use values, such as the MACs of redeemed
+// Multipass tokens, until they could no longer be accepted anyway.
+//
+// A Store that also implements ReplayCache is used for it, so that several
+// processes on one database refuse a token the others have seen.
+type ReplayCache interface {
+	// Remember records key until expiresAt and reports whether it was new:
+	// false when key is already recorded with an expiry after now. Of two
+	// concurrent calls with the same new key exactly one reports true.
+	// Entries that expired before now may be forgotten.
+	Remember(ctx context.Context, key [32]byte, now, expiresAt time.Time) (bool, error)
 }

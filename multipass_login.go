@@ -1,0 +1,373 @@
+package customerauth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+)
+
+// Multipass returns the codec of the configured MultipassSecrets, for a
+// host that is also the identity provider and mints tokens; nil when no
+// secret is configured.
+func (s *Service) Multipass() *Multipass { return s.multipass }
+
+// CreateAccessTokenWithMultipass logs a customer in with a Multipass token
+// from the shop's identity provider. The token must verify with one of the
+// configured secrets, be fresh (Config.MultipassMaxAge, MultipassMaxSkew)
+// and unused. The customer is found by the token's identifier, else by its
+// email, and created when new; a disabled or invited account is enabled.
+// The token's names, tags (which replace the customer's) and addresses are
+// applied.
+//
+// Every refusal is the same UserError, INVALID_MULTIPASS_REQUEST; the reason
+// is logged at debug level only, so a client learns nothing from it.
+func (s *Service) CreateAccessTokenWithMultipass(ctx context.Context, token string) (*AccessToken, error) {
+	tok, _, err := s.redeemMultipass(ctx, token)
+	return tok, err
+}
+
+// LinkMultipassIdentifier sets the Multipass identifier of an existing
+// customer, so that the identity provider's user with that identifier logs
+// in as this customer. An account that has no identifier refuses tokens
+// that carry one, as on Shopify, until it is linked. The empty identifier
+// unlinks.
+func (s *Service) LinkMultipassIdentifier(ctx context.Context, customerID, identifier string) error {
+	id, ok := s.parseCustomerID(customerID)
+	if !ok {
+		return userErr(CodeNotFound, "Customer not found", "id")
+	}
+	_, err := s.store.UpdateCustomer(ctx, &CustomerChange{ID: id, MultipassIdentifier: &identifier, UpdatedAt: s.now()})
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return userErr(CodeNotFound, "Customer not found", "id")
+	case errors.Is(err, ErrConflict):
+		return userErr(CodeTaken, "Identifier has already been taken", "identifier")
+	case err != nil:
+		return storeErr("link identifier", err)
+	}
+	return nil
+}
+
+// multipassRefusal carries the private reason of a refused token to the one
+// place that logs it.
+type multipassRefusal struct{ reason string }
+
+func (r *multipassRefusal) Error() string { return "multipass refused: " + r.reason }
+
+func refuse(format string, args ...any) error {
+	return &multipassRefusal{reason: fmt.Sprintf(format, args...)}
+}
+
+// redeemMultipass runs CreateAccessTokenWithMultipass and also returns the
+// payload, whose return_to the redirect login needs.
+func (s *Service) redeemMultipass(ctx context.Context, token string) (*AccessToken, *MultipassPayload, error) {
+	tok, p, err := s.redeemMultipassChecked(ctx, token)
+	var r *multipassRefusal
+	if errors.As(err, &r) {
+		s.log.LogAttrs(ctx, slog.LevelDebug, "customerauth: multipass refused",
+			slog.String("reason", r.reason), slog.String("request_id", RequestID(ctx)))
+		return nil, nil, userErr(CodeInvalidMultipassRequest, "Invalid multipass request", "multipassToken")
+	}
+	return tok, p, err
+}
+
+func (s *Service) redeemMultipassChecked(ctx context.Context, token string) (*AccessToken, *MultipassPayload, error) {
+	if s.multipass == nil {
+		return nil, nil, refuse("no multipass secret is configured")
+	}
+	p, tag, err := s.multipass.Decode(token)
+	if err != nil {
+		return nil, nil, refuse("%v", err)
+	}
+	now := s.now()
+	switch {
+	case p.CreatedAt.Before(now.Add(-s.cfg.MultipassMaxAge)):
+		return nil, nil, refuse("token expired: created_at %s", p.CreatedAt.Format(time.RFC3339))
+	case p.CreatedAt.After(now.Add(s.cfg.MultipassMaxSkew)):
+		return nil, nil, refuse("token made in the future: created_at %s", p.CreatedAt.Format(time.RFC3339))
+	}
+	// Remember the token past the last instant it could be accepted.
+	fresh, err := s.replay.Remember(ctx, tag, now, p.CreatedAt.Add(s.cfg.MultipassMaxAge+time.Second))
+	if err != nil {
+		return nil, nil, storeErr("multipass replay", err)
+	}
+	if !fresh {
+		return nil, nil, refuse("token was already used")
+	}
+	in, err := checkMultipassPayload(p)
+	if err != nil {
+		return nil, nil, err
+	}
+	tok, err := s.multipassLogin(ctx, in, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	return tok, p, nil
+}
+
+// multipassInput is a payload after validation and normalization.
+type multipassInput struct {
+	email, key, firstName, lastName, identifier string
+	tags                                        *[]string
+	addresses                                   []Address
+	defaultIndex                                int // into addresses; -1 for none
+}
+
+func checkMultipassPayload(p *MultipassPayload) (*multipassInput, error) {
+	first, last := p.FirstName, p.LastName
+	pr, errs := checkProfile(&p.Email, nil, &first, &last)
+	if len(errs) > 0 {
+		return nil, refuse("payload field %s: %s", strings.Join(errs[0].Field, "."), errs[0].Message)
+	}
+	in := &multipassInput{
+		email: pr.email, key: emailKey(pr.email), firstName: pr.firstName, lastName: pr.lastName,
+		identifier: strings.TrimSpace(p.Identifier), defaultIndex: -1,
+	}
+	if utf8.RuneCountInString(in.identifier) > maxNameLength {
+		return nil, refuse("identifier is too long")
+	}
+	if strings.TrimSpace(p.TagString) != "" {
+		var tags []string
+		for _, t := range strings.Split(p.TagString, ",") {
+			t = strings.TrimSpace(t)
+			if t == "" || slices.ContainsFunc(tags, func(x string) bool { return strings.EqualFold(x, t) }) {
+				continue
+			}
+			if utf8.RuneCountInString(t) > maxNameLength {
+				return nil, refuse("tag %q is too long", t)
+			}
+			tags = append(tags, t)
+		}
+		in.tags = &tags
+	}
+	for i, a := range p.Addresses {
+		addr := Address{
+			FirstName: a.FirstName, LastName: a.LastName, Company: a.Company, Address1: a.Address1, Address2: a.Address2,
+			City: a.City, Province: a.Province, ProvinceCode: a.ProvinceCode, Country: a.Country,
+			CountryCode: strings.ToUpper(strings.TrimSpace(a.CountryCode)), Zip: a.Zip, Phone: a.Phone,
+		}
+		if addr.CountryCode != "" && !slices.Contains(countryCodeValues[:], addr.CountryCode) {
+			return nil, refuse("address %d: unknown country code %q", i, a.CountryCode)
+		}
+		in.addresses = append(in.addresses, addr)
+		if a.Default {
+			in.defaultIndex = i
+		}
+	}
+	return in, nil
+}
+
+// multipassLogin finds or creates the customer of a verified payload,
+// applies the payload and issues an access token, in one Store step.
+func (s *Service) multipassLogin(ctx context.Context, in *multipassInput, now time.Time) (*AccessToken, error) {
+	c, err := s.multipassCustomer(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	if c == nil {
+		return s.multipassCreate(ctx, in, now)
+	}
+	tok, rec := newAccessToken(c.ID, now, s.cfg.TokenTTL)
+	ch := &CustomerChange{ID: c.ID, UpdatedAt: now, Issue: rec, Tags: in.tags}
+	if c.State != StateEnabled {
+		enabled := StateEnabled
+		ch.State = &enabled
+	}
+	if in.key != c.EmailKey || in.email != c.Email {
+		ch.Email = &in.email
+	}
+	if in.firstName != "" {
+		ch.FirstName = &in.firstName
+	}
+	if in.lastName != "" {
+		ch.LastName = &in.lastName
+	}
+	if len(in.addresses) > 0 {
+		addrs, def, err := mergeAddresses(c, in)
+		if err != nil {
+			return nil, err
+		}
+		ch.Addresses, ch.DefaultAddressID = &addrs, &def
+	}
+	switch _, err := s.store.UpdateCustomer(ctx, ch); {
+	case errors.Is(err, ErrConflict):
+		return nil, refuse("the new email belongs to another customer")
+	case errors.Is(err, ErrNotFound):
+		return nil, refuse("the customer was deleted meanwhile")
+	case err != nil:
+		return nil, storeErr("multipass", err)
+	}
+	return &tok, nil
+}
+
+// multipassCustomer applies the identifier policy: a token with an
+// identifier belongs to the customer with that identifier (whose email it
+// may change); otherwise to the customer with its email, provided that
+// customer's identifier is the token's (both may be empty). nil means a new
+// customer.
+func (s *Service) multipassCustomer(ctx context.Context, in *multipassInput) (*Customer, error) {
+	if in.identifier != "" {
+		c, err := s.store.CustomerByMultipassIdentifier(ctx, in.identifier)
+		switch {
+		case err == nil:
+			if c.EmailKey != in.key {
+				if other, err := s.store.CustomerByEmail(ctx, in.key); err == nil && other.ID != c.ID {
+					return nil, refuse("identifier's customer would take an email another customer has")
+				}
+			}
+			return c, nil
+		case !errors.Is(err, ErrNotFound):
+			return nil, storeErr("multipass", err)
+		}
+	}
+	c, err := s.store.CustomerByEmail(ctx, in.key)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return nil, nil
+	case err != nil:
+		return nil, storeErr("multipass", err)
+	case c.MultipassIdentifier != in.identifier:
+		return nil, refuse("the email is used by a customer with a different multipass identifier")
+	}
+	return c, nil
+}
+
+func (s *Service) multipassCreate(ctx context.Context, in *multipassInput, now time.Time) (*AccessToken, error) {
+	id, err := uuid.NewV7()
+	if err != nil {
+		return nil, err
+	}
+	c := &Customer{
+		ID: id.String(), Email: in.email, EmailKey: in.key, FirstName: in.firstName, LastName: in.lastName,
+		MultipassIdentifier: in.identifier, State: StateEnabled, CreatedAt: now, UpdatedAt: now,
+	}
+	if in.tags != nil {
+		c.Tags = *in.tags
+	}
+	if len(in.addresses) > 0 {
+		if c.Addresses, c.DefaultAddressID, err = mergeAddresses(c, in); err != nil {
+			return nil, err
+		}
+	}
+	tok, rec := newAccessToken(c.ID, now, s.cfg.TokenTTL)
+	switch err := s.store.CreateCustomer(ctx, c, rec); {
+	case errors.Is(err, ErrConflict):
+		return nil, refuse("another customer with this email or identifier was created meanwhile")
+	case err != nil:
+		return nil, storeErr("multipass", err)
+	}
+	return &tok, nil
+}
+
+// mergeAddresses adds the payload's addresses that the customer does not
+// have yet, so that logging in again does not repeat them, and returns the
+// list with the ID of its default address.
+func mergeAddresses(c *Customer, in *multipassInput) ([]Address, string, error) {
+	list := slices.Clone(c.Addresses)
+	def := c.DefaultAddressID
+	for i, a := range in.addresses {
+		j := slices.IndexFunc(list, func(b Address) bool { return sameAddress(a, b) })
+		if j < 0 {
+			u, err := uuid.NewV7()
+			if err != nil {
+				return nil, "", err
+			}
+			a.ID = u.String()
+			list = append(list, a)
+			j = len(list) - 1
+		}
+		if i == in.defaultIndex || def == "" {
+			def = list[j].ID
+		}
+	}
+	return list, def, nil
+}
+
+func sameAddress(a, b Address) bool {
+	a.ID, b.ID = "", ""
+	a.Latitude, a.Longitude, b.Latitude, b.Longitude = nil, nil, nil, nil
+	return a == b
+}
+
+// MultipassLoginHandler returns the browser route of Multipass, to be
+// mounted at "/account/login/multipass/{token}". It redeems the token,
+// keeps the customer access token in an HttpOnly, Secure, SameSite=Lax
+// cookie named AccessTokenCookie, and redirects to the token's return_to
+// when that is on the shop's own origin (ShopURL), else to /account. A
+// refused token gets 422 with no detail.
+func (s *Service) MultipassLoginHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := requestID(r)
+		w.Header().Set("X-Request-ID", id)
+		ctx := context.WithValue(r.Context(), requestIDKey{}, id)
+		// The token is in the URL: keep it out of caches and of the Referer
+		// the next page would send.
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("Referrer-Policy", "no-referrer")
+		if r.Method != http.MethodGet {
+			w.Header().Set("Allow", http.MethodGet)
+			http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
+			return
+		}
+		token := r.PathValue("token")
+		if token == "" {
+			token = r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:]
+		}
+		tok, p, err := s.redeemMultipass(ctx, token)
+		switch {
+		case len(UserErrors(err)) > 0:
+			http.Error(w, "Invalid Multipass request", http.StatusUnprocessableEntity)
+			return
+		case err != nil:
+			s.log.LogAttrs(ctx, slog.LevelError, "customerauth: internal error",
+				slog.String("request_id", id), slog.Any("error", err))
+			http.Error(w, "Internal error. Request ID: "+id, http.StatusInternalServerError)
+			return
+		}
+		http.SetCookie(w, &http.Cookie{
+			Name:     AccessTokenCookie,
+			Value:    tok.Token,
+			Path:     "/",
+			Expires:  tok.ExpiresAt,
+			MaxAge:   int(tok.ExpiresAt.Sub(s.now()).Seconds()),
+			HttpOnly: true,
+			Secure:   true,
+			SameSite: http.SameSiteLaxMode,
+		})
+		http.Redirect(w, r, s.sameOrigin(p.ReturnTo), http.StatusSeeOther)
+	})
+}
+
+// sameOrigin returns target when it points into the shop (a path, or an
+// absolute URL on ShopURL's scheme and host), else "/account". It is the
+// guard against using the login route as an open redirect.
+func (s *Service) sameOrigin(target string) string {
+	const fallback = "/account"
+	if target == "" || strings.ContainsFunc(target, func(r rune) bool { return r == '\\' || r < 0x20 || r == 0x7f }) {
+		return fallback
+	}
+	u, err := url.Parse(target)
+	if err != nil || u.User != nil || u.Opaque != "" {
+		return fallback
+	}
+	if u.Scheme == "" && u.Host == "" {
+		if strings.HasPrefix(u.Path, "/") && !strings.HasPrefix(target, "//") {
+			return u.String()
+		}
+		return fallback
+	}
+	shop, err := url.Parse(s.shopURL)
+	if err != nil || u.Scheme != shop.Scheme || !strings.EqualFold(u.Host, shop.Host) {
+		return fallback
+	}
+	return u.String()
+}
