@@ -226,22 +226,6 @@ func TestRecoverForAnAccountThatIsNotEnabledSendsNothing(t *testing.T) {
 	}
 }
 
-func TestMultipassIsRefusedUntilSupported(t *testing.T) {
-	e := newEnv(t, func(c *customerauth.Config) { c.MultipassSecrets = []string{"secret"} })
-	r := e.do(`mutation customerAccessTokenCreateWithMultipass($multipassToken: String!) {
-  customerAccessTokenCreateWithMultipass(multipassToken: $multipassToken) {
-    customerAccessToken { accessToken }
-    customerUserErrors { code field message }
-  }
-}`, map[string]any{"multipassToken": "abc"})
-	if got := r.userErrors("customerAccessTokenCreateWithMultipass"); !slices.Equal(got, []string{"INVALID_MULTIPASS_REQUEST multipassToken: Invalid multipass request"}) {
-		t.Errorf("got %v", got)
-	}
-	if r.get("customerAccessTokenCreateWithMultipass", "customerAccessToken") != nil {
-		t.Error("a token was issued")
-	}
-}
-
 func TestDisabledCustomerIsLoggedOut(t *testing.T) {
 	e := newEnv(t)
 	id := e.register("ann@example.com", "correct horse")
