@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"mime"
@@ -18,17 +19,6 @@ import (
 	"github.com/graphql-go/graphql/language/location"
 	"github.com/graphql-go/graphql/language/parser"
 	"github.com/graphql-go/graphql/language/source"
-)
-
-// Transport limits.
-const (
-	// maxBodyBytes bounds a request body.
-	maxBodyBytes = 1 << 20
-	// maxNesting bounds how deeply brackets may nest in a document. The
-	// graphql-go parser and validator recurse once per level, and a deep
-	// enough document overflows the goroutine stack, which kills the whole
-	// process; real storefront documents nest fewer than 15 levels.
-	maxNesting = 64
 )
 
 // Handler returns the HTTP handler of the GraphQL endpoint, to be mounted
@@ -69,7 +59,7 @@ func (s *Service) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Request-ID", id)
 	ctx := context.WithValue(r.Context(), requestIDKey{}, id)
 
-	req, herr := readRequest(w, r)
+	req, herr := readRequest(w, r, s.limits.MaxBodyBytes)
 	if herr != nil {
 		writeJSON(w, herr.status, response{Errors: []gqlerrors.FormattedError{plainError(herr.msg, "BAD_REQUEST")}})
 		return
@@ -78,13 +68,23 @@ func (s *Service) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, response{Errors: []gqlerrors.FormattedError{plainError("Parameter 'query' must be present.", "BAD_REQUEST")}})
 		return
 	}
-	if nestingDepth(req.Query) > maxNesting {
-		writeJSON(w, http.StatusBadRequest, response{Errors: []gqlerrors.FormattedError{plainError("The document nests too deeply.", "BAD_REQUEST")}})
+	// The document is measured as text, then as a tree, before graphql-go
+	// recurses through it: see Limits.
+	switch nesting, tokens := scanDocument(req.Query); {
+	case nesting > s.limits.MaxNesting:
+		writeJSON(w, http.StatusOK, response{Errors: []gqlerrors.FormattedError{plainError(fmt.Sprintf("Document nests deeper than %d levels.", s.limits.MaxNesting), "MAX_DEPTH_EXCEEDED")}})
+		return
+	case tokens > s.limits.MaxTokens:
+		writeJSON(w, http.StatusOK, response{Errors: []gqlerrors.FormattedError{plainError(fmt.Sprintf("Document has more than %d tokens.", s.limits.MaxTokens), "MAX_TOKENS_EXCEEDED")}})
 		return
 	}
 	doc, err := parser.Parse(parser.ParseParams{Source: source.NewSource(&source.Source{Body: []byte(req.Query), Name: "GraphQL request"})})
 	if err != nil {
 		writeJSON(w, http.StatusOK, response{Errors: gqlerrors.FormatErrors(err)})
+		return
+	}
+	if gerr := checkDocument(doc, s.limits); gerr != nil {
+		writeJSON(w, http.StatusOK, response{Errors: []gqlerrors.FormattedError{plainError(gerr.msg, gerr.code)}})
 		return
 	}
 	if v := graphql.ValidateDocument(&s.gql.schema, doc, nil); !v.IsValid {
@@ -118,7 +118,7 @@ func errTooLarge() *requestError {
 }
 
 // readRequest decodes the GraphQL request from the URL or the body.
-func readRequest(w http.ResponseWriter, r *http.Request) (*graphQLRequest, *requestError) {
+func readRequest(w http.ResponseWriter, r *http.Request, maxBody int64) (*graphQLRequest, *requestError) {
 	req := &graphQLRequest{}
 	switch r.Method {
 	case http.MethodGet:
@@ -137,7 +137,7 @@ func readRequest(w http.ResponseWriter, r *http.Request) (*graphQLRequest, *requ
 	}
 
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	body := http.MaxBytesReader(w, r.Body, maxBodyBytes)
+	body := http.MaxBytesReader(w, r.Body, maxBody)
 	switch ct {
 	case "application/json":
 		dec := json.NewDecoder(body)
@@ -190,41 +190,6 @@ func normalizeNumber(v interface{}) interface{} {
 		}
 	}
 	return v
-}
-
-// nestingDepth returns the deepest nesting of brackets in a document,
-// skipping strings and comments. It is a lexical check that runs before the
-// recursive parser sees the document.
-func nestingDepth(q string) int {
-	depth, deepest := 0, 0
-	for i := 0; i < len(q); i++ {
-		switch q[i] {
-		case '{', '(', '[':
-			depth++
-			deepest = max(deepest, depth)
-		case '}', ')', ']':
-			depth--
-		case '#':
-			for i < len(q) && q[i] != '\n' && q[i] != '\r' {
-				i++
-			}
-		case '"':
-			if strings.HasPrefix(q[i:], `"""`) {
-				end := strings.Index(q[i+3:], `"""`)
-				if end < 0 {
-					return deepest
-				}
-				i += 3 + end + 2
-				continue
-			}
-			for i++; i < len(q) && q[i] != '"' && q[i] != '\n'; i++ {
-				if q[i] == '\\' {
-					i++
-				}
-			}
-		}
-	}
-	return deepest
 }
 
 // isMutation reports whether the operation the request selects is a

@@ -249,7 +249,7 @@ func parseMultipassJSON(plain []byte) (*MultipassPayload, error) {
 	if err := dec.Decode(&w); err != nil {
 		return nil, fmt.Errorf("%w: not a JSON object of the expected shape", ErrMultipassPayload)
 	}
-	if dec.More() {
+	if _, err := dec.Token(); err != io.EOF {
 		return nil, fmt.Errorf("%w: data after the JSON object", ErrMultipassPayload)
 	}
 	if strings.TrimSpace(w.Email) == "" {

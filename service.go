@@ -89,6 +89,10 @@ type Config struct {
 	// defaults.
 	Argon2 Argon2Params
 
+	// Limits bounds the size and shape of requests the handler accepts;
+	// see Limits for the defaults.
+	Limits Limits
+
 	// NumberOfOrders reports a customer's order count for the
 	// Customer.numberOfOrders field. Nil means every customer has 0 orders.
 	NumberOfOrders func(ctx context.Context, customerID string) (uint64, error)
@@ -116,6 +120,7 @@ type Service struct {
 	dummyHash         string
 	multipass         *Multipass // nil when no secret is configured
 	replay            ReplayCache
+	limits            Limits
 
 	gql *schema
 }
@@ -157,6 +162,7 @@ func New(cfg Config) (*Service, error) {
 		log:               cfg.Logger,
 		now:               cfg.Now,
 		shopURL:           shopURL,
+		limits:            cfg.Limits.withDefaults(),
 		customerGIDPrefix: "gid://" + cfg.IDNamespace + "/Customer/",
 		addressGIDPrefix:  "gid://" + cfg.IDNamespace + "/MailingAddress/",
 	}

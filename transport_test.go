@@ -74,13 +74,13 @@ func TestTransport(t *testing.T) {
 			r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(strings.Repeat("{", 200000)))
 			r.Header.Set("Content-Type", "application/graphql")
 			return r
-		}, 400, `{"errors":[{"message":"The document nests too deeply.","locations":[],"extensions":{"code":"BAD_REQUEST"}}]}`},
+		}, 200, `{"errors":[{"message":"Document nests deeper than 64 levels.","locations":[],"extensions":{"code":"MAX_DEPTH_EXCEEDED"}}]}`},
 		{"deeply nested list values are stopped", func() *http.Request {
 			q := `{ customer(customerAccessToken: ` + strings.Repeat("[", 100000) + `) { email } }`
 			r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(q))
 			r.Header.Set("Content-Type", "application/graphql")
 			return r
-		}, 400, `{"errors":[{"message":"The document nests too deeply.","locations":[],"extensions":{"code":"BAD_REQUEST"}}]}`},
+		}, 200, `{"errors":[{"message":"Document nests deeper than 64 levels.","locations":[],"extensions":{"code":"MAX_DEPTH_EXCEEDED"}}]}`},
 		{"syntax error", func() *http.Request {
 			r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(`{ customer(`))
 			r.Header.Set("Content-Type", "application/graphql")
