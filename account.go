@@ -100,7 +100,8 @@ func phoneTaken() *UserError {
 // at once, or INVITED when Config.RequireEmailVerification is set; either
 // way the customer is notified. When an account that is not enabled already
 // has the email, no second account is made: the owner gets a new activation
-// link and the error is CUSTOMER_DISABLED.
+// link and the error is CUSTOMER_DISABLED. With Config.HideAccountExistence
+// both outcomes return a nil customer and no error.
 func (s *Service) CreateCustomer(ctx context.Context, in CustomerCreateInput) (*Customer, error) {
 	p, errs := checkProfile(&in.Email, &in.Phone, &in.FirstName, &in.LastName)
 	if e := s.validatePassword(in.Password, "password"); e != nil {
@@ -109,8 +110,13 @@ func (s *Service) CreateCustomer(ctx context.Context, in CustomerCreateInput) (*
 	if len(errs) > 0 {
 		return nil, joinUserErrors(errs)
 	}
+	if err := s.throttle(ctx, limitCheck{ipKey(ctx, "create"), s.throttleCfg.CreatePerIP}); err != nil {
+		return nil, err
+	}
 	key := emailKey(p.email)
 	switch existing, err := s.store.CustomerByEmail(ctx, key); {
+	case err == nil && s.cfg.HideAccountExistence:
+		return nil, s.hideExisting(ctx, existing, in.Password)
 	case err == nil:
 		return nil, s.refuseExisting(ctx, existing)
 	case !errors.Is(err, ErrNotFound):
@@ -136,7 +142,7 @@ func (s *Service) CreateCustomer(ctx context.Context, in CustomerCreateInput) (*
 		var secret string
 		secret, tok = newLinkToken(TokenActivation, c.ID, now, s.cfg.ActivationTTL)
 		link = s.linkURL(TokenActivation, c.ID, secret)
-	} else if c.PasswordHash, err = hashPassword(in.Password, s.cfg.Argon2); err != nil {
+	} else if c.PasswordHash, err = s.hash(ctx, in.Password); err != nil {
 		return nil, err
 	}
 	if err := s.store.CreateCustomer(ctx, c, tok); err != nil {
@@ -152,7 +158,29 @@ func (s *Service) CreateCustomer(ctx context.Context, in CustomerCreateInput) (*
 	} else {
 		s.notify(ctx, s.notification(NotifyWelcome, c, ""))
 	}
+	if s.cfg.HideAccountExistence {
+		// The answer for an email that has an account carries no
+		// customer; neither may this one.
+		return nil, nil
+	}
 	return c, nil
+}
+
+// hideExisting handles a registration for an email that has an account
+// when Config.HideAccountExistence is set: the owner hears of it by email,
+// the caller gets the answer a new registration gets, after as much work.
+func (s *Service) hideExisting(ctx context.Context, c *Customer, password string) error {
+	if !s.cfg.RequireEmailVerification {
+		if _, err := s.hash(ctx, password); err != nil {
+			return err
+		}
+	}
+	if c.State == StateEnabled {
+		s.notify(ctx, s.notification(NotifyAccountExists, c, ""))
+		return nil
+	}
+	_, err := s.sendActivation(ctx, c)
+	return err
 }
 
 // refuseExisting answers a registration for an email that has an account.
@@ -253,7 +281,7 @@ func (s *Service) UpdateCustomer(ctx context.Context, accessToken string, in Cus
 	}
 	var tok *AccessToken
 	if in.Password != nil {
-		hash, err := hashPassword(*in.Password, s.cfg.Argon2)
+		hash, err := s.hash(ctx, *in.Password)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -278,12 +306,22 @@ func (s *Service) UpdateCustomer(ctx context.Context, accessToken string, in Cus
 }
 
 // Recover sends a password reset link to the customer with the given email.
-// An unknown email gives UNIDENTIFIED_CUSTOMER. An account that is not
+// An unknown email gives UNIDENTIFIED_CUSTOMER, or nothing with
+// Config.HideAccountExistence. An account that is not
 // enabled gets no email and no error, as on Shopify: it has no password to
 // reset and its owner activates it from the activation email instead.
 func (s *Service) Recover(ctx context.Context, email string) error {
-	c, err := s.store.CustomerByEmail(ctx, emailKey(NormalizeEmail(email)))
+	key := emailKey(NormalizeEmail(email))
+	if err := s.throttle(ctx,
+		limitCheck{"recover:email:" + key, s.throttleCfg.RecoverPerEmail},
+		limitCheck{ipKey(ctx, "recover"), s.throttleCfg.RecoverPerIP},
+	); err != nil {
+		return err
+	}
+	c, err := s.store.CustomerByEmail(ctx, key)
 	switch {
+	case errors.Is(err, ErrNotFound) && s.cfg.HideAccountExistence:
+		return nil
 	case errors.Is(err, ErrNotFound):
 		return userErr(CodeUnidentifiedCustomer, "Could not find customer", "email")
 	case err != nil:
@@ -363,7 +401,7 @@ func (s *Service) redeem(ctx context.Context, kind TokenKind, rawID, secret, pas
 		}
 		return nil, nil, invalid
 	}
-	pwHash, err := hashPassword(password, s.cfg.Argon2)
+	pwHash, err := s.hash(ctx, password)
 	if err != nil {
 		return nil, nil, err
 	}

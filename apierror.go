@@ -19,3 +19,18 @@ func (e *apiError) Extensions() map[string]interface{} {
 func accessDenied(msg string) error { return &apiError{msg: msg, code: "ACCESS_DENIED"} }
 
 func badRequest(msg string) error { return &apiError{msg: msg, code: "BAD_REQUEST"} }
+
+// throttled is the top-level error of a mutation refused by a limit, with
+// the messages Shopify uses where it has one.
+func throttled(typeName string) error {
+	msg := "Too many attempts. Please try again later."
+	switch typeName {
+	case "CustomerAccessTokenCreate":
+		msg = "Login attempt limit exceeded. Please try again later."
+	case "CustomerCreate":
+		msg = "Creating Customer Limit exceeded. Please try again later."
+	case "CustomerRecover":
+		msg = "Resetting password limit exceeded. Please try again later."
+	}
+	return &apiError{msg: msg, code: "THROTTLED"}
+}

@@ -132,12 +132,19 @@ func (g *schema) buildCustomerTypes() {
 			"phone": stringField("The customer's phone number in E.164 form.", func(c *Customer) string { return c.Phone }),
 			"socialLoginProvider": {Type: g.socialLoginProvider, Description: "The social login service the customer signed up with; null here, where there is none.",
 				Resolve: func(graphql.ResolveParams) (interface{}, error) { return nil, nil }},
-			"tags": field(nonNull(graphql.NewList(nonNull(graphql.String))), "The shop's tags on the customer.", func(c *Customer) interface{} {
-				if c.Tags == nil {
-					return []string{}
-				}
-				return c.Tags
-			}),
+			"tags": {
+				Type:        nonNull(graphql.NewList(nonNull(graphql.String))),
+				Description: "The shop's tags on the customer. Needs the unauthenticated_read_customer_tags scope.",
+				Resolve: func(p graphql.ResolveParams) (interface{}, error) {
+					if !allowed(p.Context, ScopeReadCustomerTags) {
+						return nil, scopeDenied("tags", ScopeReadCustomerTags)
+					}
+					if t := p.Source.(*Customer).Tags; t != nil {
+						return t, nil
+					}
+					return []string{}, nil
+				},
+			},
 			"updatedAt": field(nonNull(g.dateTime), "When the account last changed.", func(c *Customer) interface{} { return c.UpdatedAt }),
 		},
 	})

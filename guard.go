@@ -114,17 +114,29 @@ func scanDocument(q string) (nesting, tokens int) {
 	return nesting, tokens
 }
 
+// credentialFields are the mutations that check a credential, cost a
+// password hash or send an email.
+var credentialFields = map[string]bool{
+	"customerAccessTokenCreate": true, "customerAccessTokenCreateWithMultipass": true,
+	"customerCreate": true, "customerRecover": true, "customerReset": true, "customerResetByUrl": true,
+	"customerActivate": true, "customerActivateByUrl": true, "customerUpdate": true,
+}
+
 // selectionStats are the measures of a selection set after fragment
 // expansion. Counts saturate, so a fragment bomb cannot overflow them.
 type selectionStats struct {
 	depth, fields, aliases int
-	introspection          bool
+	// credentials counts root fields that check a credential or send an
+	// email; only meaningful for a root selection set.
+	credentials   int
+	introspection bool
 }
 
 func (s *selectionStats) add(o selectionStats, times int) {
 	s.depth = max(s.depth, o.depth)
 	s.fields = satAdd(s.fields, satMul(o.fields, times))
 	s.aliases = satAdd(s.aliases, satMul(o.aliases, times))
+	s.credentials = satAdd(s.credentials, satMul(o.credentials, times))
 	s.introspection = s.introspection || o.introspection
 }
 
@@ -147,7 +159,7 @@ func satMul(a, b int) int {
 // guarding against cycles; then it measures every operation with each
 // fragment's stats computed once, so the work stays linear in the document
 // even when fragments multiply.
-func checkDocument(doc *ast.Document, l Limits) *guardError {
+func checkDocument(doc *ast.Document, l Limits, maxCredentialFields int) *guardError {
 	frags := map[string]*ast.FragmentDefinition{}
 	var ops []*ast.OperationDefinition
 	for _, d := range doc.Definitions {
@@ -184,11 +196,17 @@ func checkDocument(doc *ast.Document, l Limits) *guardError {
 			case *ast.Field:
 				child := measure(sel.SelectionSet)
 				f := selectionStats{depth: child.depth + 1, fields: satAdd(child.fields, 1), aliases: child.aliases, introspection: child.introspection}
+				child.credentials = 0
 				if sel.Alias != nil && sel.Alias.Value != "" {
 					f.aliases = satAdd(f.aliases, 1)
 				}
 				if sel.Name != nil && (sel.Name.Value == "__schema" || sel.Name.Value == "__type") {
 					f.introspection = true
+				}
+				// Counted wherever the name appears; only mutation roots
+				// have these fields, so that is where they count.
+				if sel.Name != nil && credentialFields[sel.Name.Value] {
+					f.credentials = 1
 				}
 				st.add(f, 1)
 			case *ast.InlineFragment:
@@ -238,6 +256,8 @@ func checkDocument(doc *ast.Document, l Limits) *guardError {
 		return refuseDoc("MAX_COMPLEXITY_EXCEEDED", "Query selects %s fields, which exceeds the maximum of %d.", countText(total.fields), l.MaxFields)
 	case total.aliases > l.MaxAliases:
 		return refuseDoc("MAX_ALIASES_EXCEEDED", "Query has %s aliases, which exceeds the maximum of %d.", countText(total.aliases), l.MaxAliases)
+	case total.credentials > maxCredentialFields:
+		return refuseDoc("THROTTLED", "A request may hold at most %d login, registration, recovery, reset or activation fields.", maxCredentialFields)
 	case l.DisableIntrospection && total.introspection:
 		return refuseDoc("INTROSPECTION_DISABLED", "Introspection is disabled.")
 	}

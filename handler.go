@@ -58,6 +58,13 @@ func (s *Service) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 	id := requestID(r)
 	w.Header().Set("X-Request-ID", id)
 	ctx := context.WithValue(r.Context(), requestIDKey{}, id)
+	g := s.authenticate(r)
+	if g == nil {
+		writeJSON(w, http.StatusUnauthorized, response{Errors: []gqlerrors.FormattedError{plainError("Invalid or missing storefront access token.", "UNAUTHORIZED")}})
+		return
+	}
+	ctx = context.WithValue(ctx, grantsKey{}, g)
+	ctx = WithClientIP(ctx, s.clientIP(r, g))
 
 	req, herr := readRequest(w, r, s.limits.MaxBodyBytes)
 	if herr != nil {
@@ -83,7 +90,7 @@ func (s *Service) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, response{Errors: gqlerrors.FormatErrors(err)})
 		return
 	}
-	if gerr := checkDocument(doc, s.limits); gerr != nil {
+	if gerr := checkDocument(doc, s.limits, s.throttleCfg.MaxCredentialFields); gerr != nil {
 		writeJSON(w, http.StatusOK, response{Errors: []gqlerrors.FormattedError{plainError(gerr.msg, gerr.code)}})
 		return
 	}

@@ -244,27 +244,64 @@ func parseMultipassJSON(plain []byte) (*MultipassPayload, error) {
 	if !utf8.Valid(plain) {
 		return nil, fmt.Errorf("%w: not UTF-8", ErrMultipassPayload)
 	}
-	var w multipassWire
-	dec := json.NewDecoder(bytes.NewReader(plain))
-	if err := dec.Decode(&w); err != nil {
-		return nil, fmt.Errorf("%w: not a JSON object of the expected shape", ErrMultipassPayload)
+	var p MultipassPayload
+	var created *string
+	var addrs []json.RawMessage
+	if err := decodeExact(plain, map[string]any{
+		"email": &p.Email, "created_at": &created, "first_name": &p.FirstName, "last_name": &p.LastName,
+		"tag_string": &p.TagString, "identifier": &p.Identifier, "return_to": &p.ReturnTo,
+		"remote_ip": &p.RemoteIP, "addresses": &addrs,
+	}); err != nil {
+		return nil, err
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, fmt.Errorf("%w: data after the JSON object", ErrMultipassPayload)
+	for _, raw := range addrs {
+		var a MultipassAddress
+		if err := decodeExact(raw, map[string]any{
+			"address1": &a.Address1, "address2": &a.Address2, "city": &a.City, "company": &a.Company,
+			"country": &a.Country, "country_code": &a.CountryCode, "first_name": &a.FirstName,
+			"last_name": &a.LastName, "phone": &a.Phone, "province": &a.Province,
+			"province_code": &a.ProvinceCode, "zip": &a.Zip, "default": &a.Default,
+		}); err != nil {
+			return nil, err
+		}
+		p.Addresses = append(p.Addresses, a)
 	}
-	if strings.TrimSpace(w.Email) == "" {
+	if strings.TrimSpace(p.Email) == "" {
 		return nil, fmt.Errorf("%w: email is missing", ErrMultipassPayload)
 	}
-	if w.CreatedAt == nil {
+	if created == nil {
 		return nil, fmt.Errorf("%w: created_at is missing", ErrMultipassPayload)
 	}
-	t, err := parseMultipassTime(*w.CreatedAt)
+	t, err := parseMultipassTime(*created)
 	if err != nil {
 		return nil, err
 	}
-	p := w.MultipassPayload
 	p.CreatedAt = t
 	return &p, nil
+}
+
+// decodeExact decodes a JSON object whose keys must match exactly: the
+// struct decoding of encoding/json also takes "Email" for "email", which
+// would let a payload carry two different emails and have the wrong one
+// win. Each known key is decoded into its destination; other keys are
+// ignored, as Shopify ignores keys it does not know.
+func decodeExact(data []byte, fields map[string]any) error {
+	var obj map[string]json.RawMessage
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&obj); err != nil || obj == nil {
+		return fmt.Errorf("%w: not a JSON object", ErrMultipassPayload)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return fmt.Errorf("%w: data after the JSON object", ErrMultipassPayload)
+	}
+	for key, dst := range fields {
+		if raw, ok := obj[key]; ok {
+			if err := json.Unmarshal(raw, dst); err != nil {
+				return fmt.Errorf("%w: %s has the wrong type", ErrMultipassPayload, key)
+			}
+		}
+	}
+	return nil
 }
 
 // parseMultipassTime reads the created_at spellings issuers use: RFC 3339

@@ -28,6 +28,9 @@ type op func(ctx context.Context, args map[string]interface{}, p graphql.Resolve
 // "<Name> access denied", anything else into an internal error.
 func mutationResolver(typeName string, argPrefix []string, fn op) graphql.FieldResolveFn {
 	return func(p graphql.ResolveParams) (interface{}, error) {
+		if !allowed(p.Context, ScopeWriteCustomers) {
+			return nil, accessDenied(typeName + " access denied")
+		}
 		pl, err := fn(p.Context, p.Args, p)
 		if err == nil {
 			return pl, nil
@@ -35,8 +38,11 @@ func mutationResolver(typeName string, argPrefix []string, fn op) graphql.FieldR
 		if ues := UserErrors(err); len(ues) > 0 {
 			return &payload{errs: UserErrors(withPrefix(argPrefix, ues))}, nil
 		}
-		if errors.Is(err, ErrInvalidToken) {
+		switch {
+		case errors.Is(err, ErrInvalidToken):
 			return nil, accessDenied(typeName + " access denied")
+		case errors.Is(err, ErrThrottled):
+			return nil, throttled(typeName)
 		}
 		return nil, err
 	}
@@ -81,6 +87,9 @@ func (g *schema) payloadType(name, desc string, fields ...string) *graphql.Objec
 		"customerAccessToken": {
 			Type: g.accessToken, Description: "A new or renewed customer access token, when there is one.",
 			Resolve: func(p graphql.ResolveParams) (interface{}, error) {
+				if !allowed(p.Context, ScopeReadCustomers) {
+					return nil, scopeDenied("customerAccessToken", ScopeReadCustomers)
+				}
 				if t := p.Source.(*payload).token; t != nil {
 					return t, nil
 				}

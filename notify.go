@@ -27,6 +27,10 @@ const (
 	// NotifyPasswordChanged tells the customer that the password changed,
 	// so that an unexpected change does not go unnoticed.
 	NotifyPasswordChanged
+	// NotifyAccountExists tells the owner of an account that someone tried
+	// to register with its email (Config.HideAccountExistence), pointing
+	// to login and password recovery instead.
+	NotifyAccountExists
 )
 
 // String returns the kind's name, as used in logs.
@@ -40,6 +44,8 @@ func (k NotificationKind) String() string {
 		return "password_reset"
 	case NotifyPasswordChanged:
 		return "password_changed"
+	case NotifyAccountExists:
+		return "account_exists"
 	}
 	return "unknown"
 }

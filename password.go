@@ -1,13 +1,16 @@
 package customerauth
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
+	"github.com/trustelem/zxcvbn/frequency"
 	"golang.org/x/crypto/argon2"
 	"golang.org/x/crypto/bcrypt"
 )
@@ -109,4 +112,62 @@ func parseArgon2Hash(hash string) (p Argon2Params, salt, key []byte, err error) 
 		return p, nil, nil, errMalformedHash
 	}
 	return p, salt, key, nil
+}
+
+// acquireHashSlot waits for one of Throttle.MaxConcurrentHashes slots.
+// argon2id takes 19 MiB per hash: unbounded, a login flood would take all
+// memory, so excess requests wait briefly and are then refused.
+func (s *Service) acquireHashSlot(ctx context.Context) (release func(), err error) {
+	select {
+	case s.hashSlots <- struct{}{}:
+		return func() { <-s.hashSlots }, nil
+	default:
+	}
+	t := time.NewTimer(s.throttleCfg.HashWait)
+	defer t.Stop()
+	select {
+	case s.hashSlots <- struct{}{}:
+		return func() { <-s.hashSlots }, nil
+	case <-t.C:
+		return nil, ErrThrottled
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// hash is hashPassword within a hashing slot.
+func (s *Service) hash(ctx context.Context, pw string) (string, error) {
+	release, err := s.acquireHashSlot(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer release()
+	return hashPassword(pw, s.cfg.Argon2)
+}
+
+// verify is verifyPassword within a hashing slot.
+func (s *Service) verify(ctx context.Context, pw, hash string) (ok, rehash bool, err error) {
+	release, err := s.acquireHashSlot(ctx)
+	if err != nil {
+		return false, false, err
+	}
+	defer release()
+	return verifyPassword(pw, hash, s.cfg.Argon2)
+}
+
+// commonPasswordSet returns the passwords people choose most often, from
+// the ranked list zxcvbn maintains (about 30,000 entries), lowercased.
+func commonPasswordSet() map[string]struct{} {
+	list := frequency.FrequencyLists["passwords"]
+	set := make(map[string]struct{}, len(list))
+	for _, p := range list {
+		set[strings.ToLower(p)] = struct{}{}
+	}
+	return set
+}
+
+// isCommonPassword reports whether pw, ignoring case, is on the list.
+func (s *Service) isCommonPassword(pw string) bool {
+	_, ok := s.commonPasswords()[strings.ToLower(pw)]
+	return ok
 }

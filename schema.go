@@ -328,6 +328,9 @@ func (g *schema) queryFields() graphql.Fields {
 				"customerAccessToken": {Type: graphql.NewNonNull(graphql.String)},
 			},
 			Resolve: func(p graphql.ResolveParams) (interface{}, error) {
+				if !allowed(p.Context, ScopeReadCustomers) {
+					return nil, scopeDenied("customer", ScopeReadCustomers)
+				}
 				tok, _ := p.Args["customerAccessToken"].(string)
 				c, err := g.svc.CustomerByAccessToken(p.Context, tok)
 				switch {

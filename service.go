@@ -5,8 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"net/url"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -89,6 +92,33 @@ type Config struct {
 	// defaults.
 	Argon2 Argon2Params
 
+	// AccessTokens are the storefront access tokens clients must send, with
+	// their scopes. Nil means no token is needed and every scope is
+	// granted, for a host that authenticates clients itself.
+	AccessTokens []StorefrontToken
+
+	// TrustedProxies are the networks of reverse proxies in front of the
+	// server. Only a request from one of them has its X-Forwarded-For
+	// believed when the client IP is determined for per-IP limits. Nil
+	// means the peer address is the client.
+	TrustedProxies []netip.Prefix
+
+	// Throttle sets the attempt limits and the bound on concurrent
+	// password hashing; see Throttle for the defaults.
+	Throttle Throttle
+
+	// Limiter counts attempts for Throttle. Nil means the Store when it
+	// implements Limiter (the SQL stores do, so several processes share
+	// the counts), else a MemoryLimiter.
+	Limiter Limiter
+
+	// HideAccountExistence makes customerCreate and customerRecover answer
+	// alike whether or not the email has an account: customerCreate then
+	// never returns the customer, and an existing owner is notified
+	// (NotifyAccountExists) instead of being told TAKEN; customerRecover
+	// reports no error for unknown emails and sends nothing.
+	HideAccountExistence bool
+
 	// Limits bounds the size and shape of requests the handler accepts;
 	// see Limits for the defaults.
 	Limits Limits
@@ -121,6 +151,10 @@ type Service struct {
 	multipass         *Multipass // nil when no secret is configured
 	replay            ReplayCache
 	limits            Limits
+	throttleCfg       Throttle
+	limiter           Limiter
+	hashSlots         chan struct{}
+	commonPasswords   func() map[string]struct{}
 
 	gql *schema
 }
@@ -163,6 +197,8 @@ func New(cfg Config) (*Service, error) {
 		now:               cfg.Now,
 		shopURL:           shopURL,
 		limits:            cfg.Limits.withDefaults(),
+		throttleCfg:       cfg.Throttle.withDefaults(runtime.GOMAXPROCS(0)),
+		commonPasswords:   sync.OnceValue(commonPasswordSet),
 		customerGIDPrefix: "gid://" + cfg.IDNamespace + "/Customer/",
 		addressGIDPrefix:  "gid://" + cfg.IDNamespace + "/MailingAddress/",
 	}
@@ -176,6 +212,15 @@ func New(cfg Config) (*Service, error) {
 	if len(cfg.MultipassSecrets) > 0 {
 		if s.multipass, err = NewMultipass(cfg.MultipassSecrets...); err != nil {
 			return nil, err
+		}
+	}
+	s.hashSlots = make(chan struct{}, s.throttleCfg.MaxConcurrentHashes)
+	s.limiter = cfg.Limiter
+	if s.limiter == nil {
+		if l, ok := s.store.(Limiter); ok {
+			s.limiter = l
+		} else {
+			s.limiter = NewMemoryLimiter()
 		}
 	}
 	s.replay = cfg.ReplayCache

@@ -17,7 +17,16 @@ const maxPasswordBytes = 4 * maxPasswordLength
 // so the answer does not tell which emails have accounts.
 func (s *Service) CreateAccessToken(ctx context.Context, email, password string) (*AccessToken, error) {
 	unidentified := userErr(CodeUnidentifiedCustomer, "Unidentified customer")
-	c, err := s.store.CustomerByEmail(ctx, emailKey(NormalizeEmail(email)))
+	key := emailKey(NormalizeEmail(email))
+	// Every attempt counts against the account and the client, known
+	// account or not, before any hashing is paid for.
+	if err := s.throttle(ctx,
+		limitCheck{"login:account:" + key, s.throttleCfg.LoginPerAccount},
+		limitCheck{ipKey(ctx, "login"), s.throttleCfg.LoginPerIP},
+	); err != nil {
+		return nil, err
+	}
+	c, err := s.store.CustomerByEmail(ctx, key)
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return nil, storeErr("login", err)
 	}
@@ -28,7 +37,10 @@ func (s *Service) CreateAccessToken(ctx context.Context, email, password string)
 	if len(password) > maxPasswordBytes {
 		password = ""
 	}
-	ok, rehash, err := verifyPassword(password, hash, s.cfg.Argon2)
+	ok, rehash, err := s.verify(ctx, password, hash)
+	if err != nil && !errors.Is(err, errMalformedHash) {
+		return nil, err // throttled or cancelled
+	}
 	if err != nil {
 		// A corrupt stored hash must not lock the whole login path, but the
 		// operator has to know.
@@ -50,7 +62,7 @@ func (s *Service) CreateAccessToken(ctx context.Context, email, password string)
 	}
 	// The stored hash is bcrypt or weaker than today's parameters: replace
 	// it now, while the plain password is at hand.
-	newHash, err := hashPassword(password, s.cfg.Argon2)
+	newHash, err := s.hash(ctx, password)
 	if err != nil {
 		return nil, err
 	}

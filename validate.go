@@ -161,6 +161,8 @@ func (s *Service) validatePassword(pw, field string) *UserError {
 		return userErr(CodeTooShort, fmt.Sprintf("Password is too short (minimum is %d characters)", s.cfg.MinPasswordLength), field)
 	case n > maxPasswordLength:
 		return userErr(CodeTooLong, fmt.Sprintf("Password is too long (maximum is %d characters)", maxPasswordLength), field)
+	case s.isCommonPassword(pw):
+		return userErr(CodeInvalid, "Password is one of the most commonly used passwords. Choose one that is harder to guess.", field)
 	}
 	return nil
 }

@@ -1,9 +1,9 @@
 // Package storetest is the contract suite for customerauth.Store
-// implementations. The Service trusts its Store to keep emails and phones
-// unique, to hand out copies, to apply changes atomically and to consume
-// single-use tokens at most once; none of that is visible in the Store's
-// method signatures, so every implementation runs this suite from its own
-// tests to prove it:
+// implementations. The Service trusts its Store to keep emails, phones and
+// Multipass identifiers unique, to hand out copies, to apply changes
+// atomically and to consume single-use tokens at most once; none of that is
+// visible in the Store's method signatures, so every implementation runs
+// this suite from its own tests to prove it:
 //
 //	func TestMyStore(t *testing.T) {
 //		storetest.Run(t, func(t *testing.T) customerauth.Store {
@@ -13,10 +13,14 @@
 //
 // The suite is modelled on dex's storage/conformance package: a list of
 // named behaviours, each run as a subtest on a store of its own.
+//
+// A store that also implements customerauth.ReplayCache is checked against
+// that contract too, in the subtests of "ReplayCache".
 package storetest
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"reflect"
@@ -45,8 +49,13 @@ const tick = time.Millisecond
 // contract. Each behaviour runs as a subtest of t and calls newStore for a
 // store of its own, so newStore must return an empty store every time (and
 // may register cleanup with t). Behaviours that need several independent
-// fixtures create customers with fresh random IDs, emails and phones inside
-// that one store, so they never collide with one another.
+// fixtures create customers with fresh random IDs, emails, phones and
+// Multipass identifiers inside that one store, so they never collide with
+// one another.
+//
+// When the stores implement customerauth.ReplayCache, Run checks that
+// contract as well, in subtests of "ReplayCache"; otherwise it logs that it
+// skips them. It asks one extra store from newStore to find out.
 func Run(t *testing.T, newStore func(t *testing.T) customerauth.Store) {
 	t.Helper()
 	tests := []struct {
@@ -65,6 +74,15 @@ func Run(t *testing.T, newStore func(t *testing.T) customerauth.Store) {
 		{"CustomersWithoutPhoneDoNotConflict", testEmptyPhonesDoNotConflict},
 		{"UpdateOntoAnotherCustomersEmailOrPhoneConflicts", testUpdateConflict},
 		{"UpdateKeepingOwnEmailAndPhoneSucceeds", testUpdateKeepsOwnEmailAndPhone},
+
+		// Multipass identifiers: found, unique, moved and unlinked.
+		{"CreatedCustomerIsFoundByMultipassIdentifier", testFindByIdentifier},
+		{"EmptyMultipassIdentifierNeverMatches", testEmptyIdentifierNeverMatches},
+		{"CreateWithTakenMultipassIdentifierConflicts", testCreateIdentifierConflict},
+		{"UpdateOntoAnotherCustomersMultipassIdentifierConflicts", testUpdateIdentifierConflict},
+		{"CustomersWithoutMultipassIdentifierDoNotConflict", testEmptyIdentifiersDoNotConflict},
+		{"UpdateMultipassIdentifierMovesLookup", testUpdateIdentifierMovesLookup},
+		{"UpdateUnlinkingMultipassIdentifierFreesIt", testUpdateUnlinkIdentifier},
 
 		// Values passed in and handed out share no memory with the store.
 		{"CreateCustomerKeepsACopy", testCreateKeepsCopy},
@@ -104,6 +122,7 @@ func Run(t *testing.T, newStore func(t *testing.T) customerauth.Store) {
 		// Concurrency.
 		{"ConcurrentConsumesSucceedOnce", testConcurrentConsume},
 		{"ConcurrentCreatesWithSameEmailSucceedOnce", testConcurrentCreate},
+		{"ConcurrentCreatesWithSameMultipassIdentifierSucceedOnce", testConcurrentCreateIdentifier},
 
 		// Cancellation.
 		{"CancelledContextFailsAndChangesNothing", testCancelledContext},
@@ -113,6 +132,35 @@ func Run(t *testing.T, newStore func(t *testing.T) customerauth.Store) {
 			tc.run(t, newStore(t))
 		})
 	}
+
+	// ReplayCache is optional: a Store that implements it is used for
+	// Multipass replay protection, shared by every process on one database.
+	if _, ok := newStore(t).(customerauth.ReplayCache); !ok {
+		t.Log("skipping the ReplayCache behaviours: the store does not implement customerauth.ReplayCache")
+		return
+	}
+	replayTests := []struct {
+		name string
+		run  func(t *testing.T, rc customerauth.ReplayCache)
+	}{
+		{"NewKeyIsNew", testReplayNewKey},
+		{"SameKeyBeforeExpiryIsNotNew", testReplaySameKey},
+		{"DifferentKeysAreIndependent", testReplayDifferentKeys},
+		{"ExpiredKeyMayBeRememberedAgain", testReplayExpired},
+		{"ConcurrentRemembersOfOneKeySucceedOnce", testReplayConcurrent},
+		{"CancelledContextFailsAndRemembersNothing", testReplayCancelled},
+	}
+	t.Run("ReplayCache", func(t *testing.T) {
+		for _, tc := range replayTests {
+			t.Run(tc.name, func(t *testing.T) {
+				rc, ok := newStore(t).(customerauth.ReplayCache)
+				if !ok {
+					t.Fatal("newStore returned a store that does not implement customerauth.ReplayCache, though an earlier one did")
+				}
+				tc.run(t, rc)
+			})
+		}
+	})
 }
 
 // ---------------------------------------------------------------------------
@@ -151,7 +199,7 @@ func newCustomer() *customerauth.Customer {
 			},
 			{ID: uuid.NewString(), Address1: "2 Side St", City: "Toronto", CountryCode: "CA"},
 		},
-		MultipassIdentifier: "idp-" + id[:8],
+		MultipassIdentifier: "idp-" + id,
 		CreatedAt:           base.Add(-48 * time.Hour),
 		UpdatedAt:           base.Add(-time.Hour),
 	}
@@ -248,6 +296,27 @@ func wantNoCustomer(t *testing.T, s customerauth.Store, id string) {
 	t.Helper()
 	_, err := s.CustomerByID(t.Context(), id)
 	wantErr(t, err, customerauth.ErrNotFound, "CustomerByID of a customer that must not exist")
+}
+
+// wantByIdentifier fails unless CustomerByMultipassIdentifier(identifier)
+// finds want, equal in every field.
+func wantByIdentifier(t *testing.T, s customerauth.Store, identifier string, want *customerauth.Customer) {
+	t.Helper()
+	got, err := s.CustomerByMultipassIdentifier(t.Context(), identifier)
+	if err != nil {
+		t.Errorf("CustomerByMultipassIdentifier(%q): %v; want customer %s", identifier, err, want.ID)
+		return
+	}
+	checkCustomer(t, "CustomerByMultipassIdentifier", want, got)
+}
+
+// wantNoIdentifier fails unless CustomerByMultipassIdentifier(identifier)
+// is ErrNotFound; why says why it must be.
+func wantNoIdentifier(t *testing.T, s customerauth.Store, identifier, why string) {
+	t.Helper()
+	if got, err := s.CustomerByMultipassIdentifier(t.Context(), identifier); !errors.Is(err, customerauth.ErrNotFound) {
+		t.Errorf("CustomerByMultipassIdentifier(%q) %s = %v, %v; want ErrNotFound", identifier, why, got, err)
+	}
 }
 
 // checkCustomer compares every field of got with want and reports each
@@ -417,10 +486,19 @@ func testUnknownLookups(t *testing.T, s customerauth.Store) {
 		{"CustomerByID", s.CustomerByID, uuid.NewString()},
 		{"CustomerByEmail", s.CustomerByEmail, "nobody@example.com"},
 		{"CustomerByPhone", s.CustomerByPhone, "+16135559999"},
+		{"CustomerByMultipassIdentifier", s.CustomerByMultipassIdentifier, "idp-nobody"},
 		// Each index answers only for its own kind of key.
 		{"CustomerByID", s.CustomerByID, known.EmailKey},
 		{"CustomerByEmail", s.CustomerByEmail, known.ID},
 		{"CustomerByPhone", s.CustomerByPhone, known.ID},
+		{"CustomerByID", s.CustomerByID, known.MultipassIdentifier},
+		{"CustomerByEmail", s.CustomerByEmail, known.MultipassIdentifier},
+		{"CustomerByMultipassIdentifier", s.CustomerByMultipassIdentifier, known.ID},
+		{"CustomerByMultipassIdentifier", s.CustomerByMultipassIdentifier, known.EmailKey},
+		// Identifiers match exactly, not by prefix or pattern.
+		{"CustomerByMultipassIdentifier", s.CustomerByMultipassIdentifier, known.MultipassIdentifier[:len(known.MultipassIdentifier)-1]},
+		{"CustomerByMultipassIdentifier", s.CustomerByMultipassIdentifier, known.MultipassIdentifier + "x"},
+		{"CustomerByMultipassIdentifier", s.CustomerByMultipassIdentifier, "idp-%"},
 	}
 	for _, c := range cases {
 		got, err := c.find(t.Context(), c.key)
@@ -509,28 +587,36 @@ func testUpdateConflict(t *testing.T, s customerauth.Store) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			c, other := newCustomer(), newCustomer()
-			access := validToken(customerauth.TokenAccess, c.ID)
-			mustCreate(t, s, c, access)
-			mustCreate(t, s, other, nil)
-
-			// Other fields ride along, so a store that applies part of the
-			// change before noticing the conflict is caught.
-			issue := validToken(customerauth.TokenAccess, c.ID)
-			ch := &customerauth.CustomerChange{
-				ID: c.ID, FirstName: new("Changed"), PasswordHash: new("changed"),
-				RevokeTokens: true, Issue: issue, UpdatedAt: base,
-			}
-			tc.change(ch, other)
-			got, err := s.UpdateCustomer(t.Context(), ch)
-			if !errors.Is(err, customerauth.ErrConflict) {
-				t.Errorf("UpdateCustomer onto another customer's value = %v, %v; want ErrConflict", got, err)
-			}
-			wantCustomer(t, s, c)
-			wantCustomer(t, s, other)
-			wantToken(t, s, access)
-			wantNoToken(t, s, issue)
+			checkUpdateConflict(t, s, c, other, func(ch *customerauth.CustomerChange) { tc.change(ch, other) })
 		})
 	}
+}
+
+// checkUpdateConflict creates c and other, then checks that a change of c
+// that clash makes collide with other is refused with ErrConflict and
+// leaves no trace.
+func checkUpdateConflict(t *testing.T, s customerauth.Store, c, other *customerauth.Customer, clash func(ch *customerauth.CustomerChange)) {
+	t.Helper()
+	access := validToken(customerauth.TokenAccess, c.ID)
+	mustCreate(t, s, c, access)
+	mustCreate(t, s, other, nil)
+
+	// Other fields ride along, so a store that applies part of the change
+	// before noticing the conflict is caught.
+	issue := validToken(customerauth.TokenAccess, c.ID)
+	ch := &customerauth.CustomerChange{
+		ID: c.ID, FirstName: new("Changed"), PasswordHash: new("changed"),
+		RevokeTokens: true, Issue: issue, UpdatedAt: base,
+	}
+	clash(ch)
+	got, err := s.UpdateCustomer(t.Context(), ch)
+	if !errors.Is(err, customerauth.ErrConflict) {
+		t.Errorf("UpdateCustomer onto another customer's value = %v, %v; want ErrConflict", got, err)
+	}
+	wantCustomer(t, s, c)
+	wantCustomer(t, s, other)
+	wantToken(t, s, access)
+	wantNoToken(t, s, issue)
 }
 
 // testUpdateKeepsOwnEmailAndPhone: a customer's own values are not "another
@@ -544,6 +630,198 @@ func testUpdateKeepsOwnEmailAndPhone(t *testing.T, s customerauth.Store) {
 	want.Email = upper
 	want.UpdatedAt = base
 	checkCustomer(t, "UpdateCustomer", want, got)
+	wantCustomer(t, s, want)
+}
+
+// ---------------------------------------------------------------------------
+// Multipass identifiers.
+
+// testFindByIdentifier: a Multipass login finds its customer by the identity
+// provider's id alone, so that lookup must return the whole customer, as the
+// others do.
+func testFindByIdentifier(t *testing.T, s customerauth.Store) {
+	want, other := newCustomer(), newCustomer()
+	mustCreate(t, s, want, nil)
+	mustCreate(t, s, other, nil)
+	wantByIdentifier(t, s, want.MultipassIdentifier, want)
+	wantByIdentifier(t, s, other.MultipassIdentifier, other)
+
+	// A customer as a first Multipass login creates it: nothing optional
+	// but the identifier.
+	minimal := &customerauth.Customer{
+		ID:                  uuid.NewString(),
+		State:               customerauth.StateEnabled,
+		MultipassIdentifier: "idp-minimal",
+		CreatedAt:           base,
+		UpdatedAt:           base,
+	}
+	setEmail(minimal, "Multipass@Example.com")
+	mustCreate(t, s, minimal, nil)
+	wantByIdentifier(t, s, "idp-minimal", minimal)
+	wantCustomer(t, s, minimal)
+}
+
+// testEmptyIdentifierNeverMatches guards against a store that indexes the
+// empty identifier of unlinked customers and then finds one of them for "".
+func testEmptyIdentifierNeverMatches(t *testing.T, s customerauth.Store) {
+	created := newCustomer()
+	created.MultipassIdentifier = ""
+	mustCreate(t, s, created, nil)
+	wantCustomer(t, s, created)
+	unlinked := newCustomer()
+	mustCreate(t, s, unlinked, nil)
+	mustUpdate(t, s, &customerauth.CustomerChange{ID: unlinked.ID, MultipassIdentifier: new(""), UpdatedAt: base})
+	mustCreate(t, s, newCustomer(), nil)
+	wantNoIdentifier(t, s, "", "with customers created and updated without identifier stored")
+}
+
+func testCreateIdentifierConflict(t *testing.T, s customerauth.Store) {
+	first := newCustomer()
+	mustCreate(t, s, first, nil)
+	// Only the identifier is shared: email and phone are the second's own.
+	second := newCustomer()
+	second.MultipassIdentifier = first.MultipassIdentifier
+	tok := validToken(customerauth.TokenActivation, second.ID)
+	err := s.CreateCustomer(t.Context(), second, tok)
+	wantErr(t, err, customerauth.ErrConflict, "CreateCustomer with a taken Multipass identifier")
+
+	wantCustomer(t, s, first)
+	wantByIdentifier(t, s, first.MultipassIdentifier, first)
+	wantNoCustomer(t, s, second.ID)
+	wantNoToken(t, s, tok)
+	if got, err := s.CustomerByEmail(t.Context(), second.EmailKey); !errors.Is(err, customerauth.ErrNotFound) {
+		t.Errorf("CustomerByEmail(email of refused customer) = %v, %v; want ErrNotFound", got, err)
+	}
+	if got, err := s.CustomerByPhone(t.Context(), second.Phone); !errors.Is(err, customerauth.ErrNotFound) {
+		t.Errorf("CustomerByPhone(phone of refused customer) = %v, %v; want ErrNotFound", got, err)
+	}
+}
+
+func testUpdateIdentifierConflict(t *testing.T, s customerauth.Store) {
+	cases := []struct {
+		name   string
+		linked bool // whether the changed customer has an identifier of its own
+		relink bool // whether the other customer got its identifier by an update
+	}{
+		{"LinkedCustomer", true, false},
+		{"UnlinkedCustomer", false, false},
+		{"IdentifierSetByUpdate", true, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, other := newCustomer(), newCustomer()
+			if !tc.linked {
+				c.MultipassIdentifier = ""
+			}
+			taken := other.MultipassIdentifier
+			// clash runs once both customers are stored, so the relink
+			// is done there.
+			checkUpdateConflict(t, s, c, other, func(ch *customerauth.CustomerChange) {
+				if tc.relink {
+					taken = "idp-relinked-" + other.ID
+					other.UpdatedAt = base
+					other.MultipassIdentifier = taken
+					mustUpdate(t, s, &customerauth.CustomerChange{ID: other.ID, MultipassIdentifier: &taken, UpdatedAt: base})
+				}
+				ch.MultipassIdentifier = &taken
+			})
+			wantByIdentifier(t, s, taken, other)
+			if tc.linked {
+				wantByIdentifier(t, s, c.MultipassIdentifier, c)
+			}
+		})
+	}
+}
+
+// testEmptyIdentifiersDoNotConflict: most customers never log in through
+// Multipass, so the empty identifier must not count as a value that is
+// taken.
+func testEmptyIdentifiersDoNotConflict(t *testing.T, s customerauth.Store) {
+	a, b := newCustomer(), newCustomer()
+	a.MultipassIdentifier, b.MultipassIdentifier = "", ""
+	mustCreate(t, s, a, nil)
+	mustCreate(t, s, b, nil)
+	wantCustomer(t, s, a)
+	wantCustomer(t, s, b)
+
+	// Unlinking must not collide with the unlinked customers, nor must
+	// setting "" again, or creating another unlinked customer afterwards.
+	c := newCustomer()
+	mustCreate(t, s, c, nil)
+	mustUpdate(t, s, &customerauth.CustomerChange{ID: c.ID, MultipassIdentifier: new(""), UpdatedAt: base})
+	mustUpdate(t, s, &customerauth.CustomerChange{ID: a.ID, MultipassIdentifier: new(""), FirstName: new("Changed"), UpdatedAt: base})
+	d := newCustomer()
+	d.MultipassIdentifier = ""
+	mustCreate(t, s, d, nil)
+	wantCustomer(t, s, d)
+}
+
+func testUpdateIdentifierMovesLookup(t *testing.T, s customerauth.Store) {
+	c := newCustomer()
+	mustCreate(t, s, c, nil)
+	old, moved := c.MultipassIdentifier, "idp-moved-"+c.ID
+	got := mustUpdate(t, s, &customerauth.CustomerChange{ID: c.ID, MultipassIdentifier: &moved, UpdatedAt: base})
+	want := c.Clone()
+	want.MultipassIdentifier = moved
+	want.UpdatedAt = base
+	checkCustomer(t, "UpdateCustomer", want, got)
+	wantCustomer(t, s, want)
+	wantByIdentifier(t, s, moved, want)
+	wantNoIdentifier(t, s, old, "after its customer moved to another identifier")
+
+	// The customer's own identifier given again is no conflict.
+	later := base.Add(time.Minute)
+	mustUpdate(t, s, &customerauth.CustomerChange{ID: c.ID, MultipassIdentifier: &moved, UpdatedAt: later})
+	want.UpdatedAt = later
+	wantByIdentifier(t, s, moved, want)
+
+	// The old identifier is free for a new customer.
+	d := newCustomer()
+	d.MultipassIdentifier = old
+	mustCreate(t, s, d, nil)
+	wantByIdentifier(t, s, old, d)
+
+	// A customer without identifier can be linked.
+	e := newCustomer()
+	e.MultipassIdentifier = ""
+	mustCreate(t, s, e, nil)
+	linked := "idp-linked-" + e.ID
+	mustUpdate(t, s, &customerauth.CustomerChange{ID: e.ID, MultipassIdentifier: &linked, UpdatedAt: base})
+	wantE := e.Clone()
+	wantE.MultipassIdentifier = linked
+	wantE.UpdatedAt = base
+	wantByIdentifier(t, s, linked, wantE)
+	wantByIdentifier(t, s, moved, want)
+}
+
+func testUpdateUnlinkIdentifier(t *testing.T, s customerauth.Store) {
+	c := newCustomer()
+	mustCreate(t, s, c, nil)
+	old := c.MultipassIdentifier
+	got := mustUpdate(t, s, &customerauth.CustomerChange{ID: c.ID, MultipassIdentifier: new(""), UpdatedAt: base})
+	want := c.Clone()
+	want.MultipassIdentifier = ""
+	want.UpdatedAt = base
+	checkCustomer(t, "UpdateCustomer", want, got)
+	wantCustomer(t, s, want)
+	wantNoIdentifier(t, s, old, "after its customer was unlinked")
+	wantNoIdentifier(t, s, "", "after a customer was unlinked")
+
+	// The freed identifier is free for an update of another customer ...
+	d := newCustomer()
+	mustCreate(t, s, d, nil)
+	mustUpdate(t, s, &customerauth.CustomerChange{ID: d.ID, MultipassIdentifier: &old, UpdatedAt: base})
+	wantD := d.Clone()
+	wantD.MultipassIdentifier = old
+	wantD.UpdatedAt = base
+	wantByIdentifier(t, s, old, wantD)
+
+	// ... and, freed again, for a new customer.
+	mustUpdate(t, s, &customerauth.CustomerChange{ID: d.ID, MultipassIdentifier: new(""), UpdatedAt: base})
+	e := newCustomer()
+	e.MultipassIdentifier = old
+	mustCreate(t, s, e, nil)
+	wantByIdentifier(t, s, old, e)
 	wantCustomer(t, s, want)
 }
 
@@ -583,6 +861,7 @@ func testLookupsReturnCopies(t *testing.T, s customerauth.Store) {
 		{"CustomerByID", s.CustomerByID, want.ID},
 		{"CustomerByEmail", s.CustomerByEmail, want.EmailKey},
 		{"CustomerByPhone", s.CustomerByPhone, want.Phone},
+		{"CustomerByMultipassIdentifier", s.CustomerByMultipassIdentifier, want.MultipassIdentifier},
 	}
 	for _, l := range lookups {
 		got, err := l.find(t.Context(), l.key)
@@ -665,12 +944,15 @@ func testUpdateNilFieldsUntouched(t *testing.T, s customerauth.Store) {
 	want.UpdatedAt = base
 	checkCustomer(t, "UpdateCustomer", want, got)
 	wantCustomer(t, s, want)
+	// A nil MultipassIdentifier keeps the customer linked.
+	wantByIdentifier(t, s, c.MultipassIdentifier, want)
 
 	// A change of nothing but the time still stores the time.
 	later := base.Add(time.Minute)
 	mustUpdate(t, s, &customerauth.CustomerChange{ID: c.ID, UpdatedAt: later})
 	want.UpdatedAt = later
 	wantCustomer(t, s, want)
+	wantByIdentifier(t, s, c.MultipassIdentifier, want)
 }
 
 func testUpdateSetsEveryField(t *testing.T, s customerauth.Store) {
@@ -681,25 +963,26 @@ func testUpdateSetsEveryField(t *testing.T, s customerauth.Store) {
 		{ID: uuid.NewString(), City: "Nice", Latitude: new(43.7)},
 	}
 	ch := &customerauth.CustomerChange{
-		ID:               c.ID,
-		Email:            new("Bob." + c.ID[:8] + "@Example.org"),
-		Phone:            new(nextPhone()),
-		FirstName:        new("Bob"),
-		LastName:         new("Roe"),
-		AcceptsMarketing: new(false),
-		State:            new(customerauth.StateDeclined),
-		PasswordHash:     new("$2a$10$abcdefghijklmnopqrstuv"),
-		Tags:             &[]string{"new"},
-		Addresses:        &addrs,
-		DefaultAddressID: new(addrs[1].ID),
-		UpdatedAt:        base,
+		ID:                  c.ID,
+		Email:               new("Bob." + c.ID[:8] + "@Example.org"),
+		Phone:               new(nextPhone()),
+		FirstName:           new("Bob"),
+		LastName:            new("Roe"),
+		AcceptsMarketing:    new(false),
+		State:               new(customerauth.StateDeclined),
+		PasswordHash:        new("$2a$10$abcdefghijklmnopqrstuv"),
+		Tags:                &[]string{"new"},
+		MultipassIdentifier: new("idp-bob-" + c.ID),
+		Addresses:           &addrs,
+		DefaultAddressID:    new(addrs[1].ID),
+		UpdatedAt:           base,
 	}
 	got := mustUpdate(t, s, ch)
 	want := &customerauth.Customer{
 		ID: c.ID, Email: *ch.Email, EmailKey: strings.ToLower(*ch.Email), Phone: *ch.Phone,
 		FirstName: "Bob", LastName: "Roe", AcceptsMarketing: false, State: customerauth.StateDeclined,
 		PasswordHash: *ch.PasswordHash, Tags: []string{"new"}, Addresses: addrs, DefaultAddressID: addrs[1].ID,
-		MultipassIdentifier: c.MultipassIdentifier, CreatedAt: c.CreatedAt, UpdatedAt: base,
+		MultipassIdentifier: *ch.MultipassIdentifier, CreatedAt: c.CreatedAt, UpdatedAt: base,
 	}
 	checkCustomer(t, "UpdateCustomer", want, got)
 	wantCustomer(t, s, want)
@@ -710,6 +993,7 @@ func testUpdateSetsEveryField(t *testing.T, s customerauth.Store) {
 	}{
 		{"CustomerByEmail", s.CustomerByEmail, want.EmailKey},
 		{"CustomerByPhone", s.CustomerByPhone, want.Phone},
+		{"CustomerByMultipassIdentifier", s.CustomerByMultipassIdentifier, want.MultipassIdentifier},
 	} {
 		got, err := l.find(t.Context(), l.key)
 		if err != nil {
@@ -1334,14 +1618,32 @@ func testConcurrentConsume(t *testing.T, s customerauth.Store) {
 // together with it lets two signups with one address both through.
 func testConcurrentCreate(t *testing.T, s customerauth.Store) {
 	customers := make([]*customerauth.Customer, racers)
-	errs := make([]error, racers)
 	for i := range racers {
 		customers[i] = newCustomer()
 		setEmail(customers[i], "Ann@example.com")
 	}
+	raceCreates(t, s, customers, "email", "CustomerByEmail", s.CustomerByEmail, "ann@example.com")
+}
+
+// testConcurrentCreateIdentifier: two first Multipass logins of one identity
+// provider user must not make two customers.
+func testConcurrentCreateIdentifier(t *testing.T, s customerauth.Store) {
+	customers := make([]*customerauth.Customer, racers)
+	for i := range racers {
+		customers[i] = newCustomer()
+		customers[i].MultipassIdentifier = "idp-shared"
+	}
+	raceCreates(t, s, customers, "Multipass identifier", "CustomerByMultipassIdentifier", s.CustomerByMultipassIdentifier, "idp-shared")
+}
+
+// raceCreates creates customers, which share one unique value, all at once
+// and checks that exactly one of them is stored and that find(key) finds it.
+func raceCreates(t *testing.T, s customerauth.Store, customers []*customerauth.Customer, shared, findName string, find func(context.Context, string) (*customerauth.Customer, error), key string) {
+	t.Helper()
+	errs := make([]error, len(customers))
 	start := make(chan struct{})
 	var wg sync.WaitGroup
-	for i := range racers {
+	for i := range customers {
 		wg.Go(func() {
 			<-start
 			errs[i] = s.CreateCustomer(t.Context(), customers[i], nil)
@@ -1356,7 +1658,7 @@ func testConcurrentCreate(t *testing.T, s customerauth.Store) {
 		case err == nil && winner < 0:
 			winner = i
 		case err == nil:
-			t.Errorf("customers %d and %d were both created with one email", winner, i)
+			t.Errorf("customers %d and %d were both created with one %s", winner, i, shared)
 		case !errors.Is(err, customerauth.ErrConflict):
 			t.Errorf("racer %d: error %v, want ErrConflict", i, err)
 		}
@@ -1364,11 +1666,11 @@ func testConcurrentCreate(t *testing.T, s customerauth.Store) {
 	if winner < 0 {
 		t.Fatal("no customer was created")
 	}
-	got, err := s.CustomerByEmail(t.Context(), "ann@example.com")
+	got, err := find(t.Context(), key)
 	if err != nil {
-		t.Fatalf("CustomerByEmail: %v", err)
+		t.Fatalf("%s(%q): %v", findName, key, err)
 	}
-	checkCustomer(t, "CustomerByEmail", customers[winner], got)
+	checkCustomer(t, findName, customers[winner], got)
 	for i, c := range customers {
 		if i != winner {
 			wantNoCustomer(t, s, c.ID)
@@ -1407,9 +1709,13 @@ func testCancelledContext(t *testing.T, s customerauth.Store) {
 			_, err := s.CustomerByPhone(ctx, f.c.Phone)
 			return err
 		}},
+		{"CustomerByMultipassIdentifier", func(ctx context.Context, f fixture) error {
+			_, err := s.CustomerByMultipassIdentifier(ctx, f.c.MultipassIdentifier)
+			return err
+		}},
 		{"UpdateCustomer", func(ctx context.Context, f fixture) error {
 			_, err := s.UpdateCustomer(ctx, &customerauth.CustomerChange{
-				ID: f.c.ID, FirstName: new("Changed"), Phone: new(""), UpdatedAt: base,
+				ID: f.c.ID, FirstName: new("Changed"), Phone: new(""), MultipassIdentifier: new(""), UpdatedAt: base,
 				Consume:      &customerauth.TokenRef{Kind: customerauth.TokenReset, Hash: f.reset.Hash},
 				RevokeTokens: true, Issue: f.issue,
 			})
@@ -1455,13 +1761,154 @@ func testCancelledContext(t *testing.T, s customerauth.Store) {
 			}
 
 			wantCustomer(t, s, f.c)
+			wantByIdentifier(t, s, f.c.MultipassIdentifier, f.c)
 			wantToken(t, s, f.access)
 			wantToken(t, s, f.reset)
 			wantToken(t, s, f.old)
 			wantNoCustomer(t, s, f.newCustomer.ID)
+			wantNoIdentifier(t, s, f.newCustomer.MultipassIdentifier, "of a customer whose creation was cancelled")
 			wantNoToken(t, s, f.newToken)
 			wantNoToken(t, s, f.issue)
 			wantNoToken(t, s, f.link)
 		})
 	}
+}
+
+// ---------------------------------------------------------------------------
+// ReplayCache.
+
+// replayTTL is how long the ReplayCache behaviours remember a key, about as
+// long as a Multipass token is accepted.
+const replayTTL = 10 * time.Minute
+
+// replayKey returns a fixed key named by s. Each behaviour has a store of
+// its own, so fixed keys cannot collide across behaviours.
+func replayKey(s string) [32]byte {
+	return sha256.Sum256([]byte(s))
+}
+
+// wantRemember fails unless Remember(key, now, expiresAt) succeeds and
+// reports want; what tells which call it is.
+func wantRemember(t *testing.T, rc customerauth.ReplayCache, key [32]byte, now, expiresAt time.Time, want bool, what string) {
+	t.Helper()
+	got, err := rc.Remember(t.Context(), key, now, expiresAt)
+	if err != nil {
+		t.Errorf("Remember(%x…, now %s, expiresAt %s) %s: %v", key[:6], show(now), show(expiresAt), what, err)
+		return
+	}
+	if got != want {
+		t.Errorf("Remember(%x…, now %s, expiresAt %s) %s = %t, want %t", key[:6], show(now), show(expiresAt), what, got, want)
+	}
+}
+
+func testReplayNewKey(t *testing.T, rc customerauth.ReplayCache) {
+	wantRemember(t, rc, replayKey("new"), base, base.Add(replayTTL), true, "of a new key")
+}
+
+// testReplaySameKey: a replayed Multipass token must be refused for as long
+// as it could otherwise be accepted.
+func testReplaySameKey(t *testing.T, rc customerauth.ReplayCache) {
+	k, exp := replayKey("replayed"), base.Add(replayTTL)
+	wantRemember(t, rc, k, base, exp, true, "of a new key")
+	wantRemember(t, rc, k, base, exp, false, "again at once")
+	wantRemember(t, rc, k, base.Add(replayTTL/2), exp, false, "again half-way to expiry")
+	wantRemember(t, rc, k, exp.Add(-tick), exp, false, "again a tick before expiry")
+	// What the repeated call claims as expiry does not make the key new.
+	wantRemember(t, rc, k, base.Add(time.Minute), exp.Add(time.Hour), false, "again with a later expiry")
+}
+
+// testReplayDifferentKeys uses keys that differ in one byte, at either end,
+// so a store that keeps or compares only part of a key is caught.
+func testReplayDifferentKeys(t *testing.T, rc customerauth.ReplayCache) {
+	first := replayKey("first")
+	lastFlipped, firstFlipped := first, first
+	lastFlipped[31] ^= 1
+	firstFlipped[0] ^= 1
+	keys := [][32]byte{first, lastFlipped, firstFlipped, {}, replayKey("other")}
+	exp := base.Add(replayTTL)
+	for i, k := range keys {
+		wantRemember(t, rc, k, base, exp, true, fmt.Sprintf("of key %d, after the %d before it", i, i))
+	}
+	for i, k := range keys {
+		wantRemember(t, rc, k, base.Add(tick), exp, false, fmt.Sprintf("of key %d again", i))
+	}
+}
+
+// testReplayExpired: the cache may forget a key once a token with it would
+// be refused as too old anyway, but it must not forget keys that have not
+// expired yet, and a key remembered again is kept until its new expiry.
+func testReplayExpired(t *testing.T, rc customerauth.ReplayCache) {
+	k, long := replayKey("expiring"), replayKey("long-lived")
+	exp := base.Add(replayTTL)
+	wantRemember(t, rc, k, base, exp, true, "of a new key")
+	wantRemember(t, rc, long, base, base.Add(time.Hour), true, "of a new long-lived key")
+
+	after := exp.Add(tick)
+	newExp := after.Add(replayTTL)
+	wantRemember(t, rc, k, after, newExp, true, "a tick after the key expired")
+	wantRemember(t, rc, k, after, newExp, false, "again, after it was remembered anew")
+	wantRemember(t, rc, k, newExp.Add(-tick), newExp, false, "a tick before its new expiry")
+	wantRemember(t, rc, long, after, base.Add(time.Hour), false, "of a key that has not expired, after another key expired")
+}
+
+// testReplayConcurrent: two processes handed one Multipass token at once
+// must not both log it in. A key whose entry has expired counts as new.
+func testReplayConcurrent(t *testing.T, rc customerauth.ReplayCache) {
+	cases := []struct {
+		name    string
+		key     [32]byte
+		prepare bool // remember the key with an expiry before the race first
+	}{
+		{"NewKey", replayKey("raced"), false},
+		{"ExpiredKey", replayKey("raced-after-expiry"), true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			now := base
+			if tc.prepare {
+				wantRemember(t, rc, tc.key, base.Add(-replayTTL), base.Add(-tick), true, "of a new key, before the race")
+			}
+			exp := now.Add(replayTTL)
+			fresh := make([]bool, racers)
+			errs := make([]error, racers)
+			start := make(chan struct{})
+			var wg sync.WaitGroup
+			for i := range racers {
+				wg.Go(func() {
+					<-start
+					fresh[i], errs[i] = rc.Remember(t.Context(), tc.key, now, exp)
+				})
+			}
+			close(start)
+			wg.Wait()
+
+			winner := -1
+			for i := range racers {
+				switch {
+				case errs[i] != nil:
+					t.Errorf("racer %d: Remember: %v", i, errs[i])
+				case fresh[i] && winner < 0:
+					winner = i
+				case fresh[i]:
+					t.Errorf("racers %d and %d were both told the key was new", winner, i)
+				}
+			}
+			if winner < 0 {
+				t.Errorf("no racer was told the key was new")
+			}
+			wantRemember(t, rc, tc.key, now.Add(tick), exp, false, "after the race")
+		})
+	}
+}
+
+// testReplayCancelled: a request the client gave up on must not use up the
+// token, or the client's retry would be refused as a replay.
+func testReplayCancelled(t *testing.T, rc customerauth.ReplayCache) {
+	k, exp := replayKey("cancelled"), base.Add(replayTTL)
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if fresh, err := rc.Remember(ctx, k, base, exp); !errors.Is(err, context.Canceled) {
+		t.Errorf("Remember with a cancelled context = %t, %v; want context.Canceled", fresh, err)
+	}
+	wantRemember(t, rc, k, base, exp, true, "with a live context, after a cancelled call")
 }

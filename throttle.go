@@ -1,0 +1,190 @@
+package customerauth
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+)
+
+// Limiter counts attempts per key and says when a key has used up its
+// allowance. The Service asks it before every login, registration and
+// password recovery, with keys per account and per client IP.
+//
+// A Store that also implements Limiter is used for it, so that several
+// processes on one database enforce one limit.
+type Limiter interface {
+	// Allow records one attempt under key at now and reports whether the
+	// attempts within the last rule.Window, this one included, are at most
+	// rule.Limit. Attempts that are refused count too, so hammering a
+	// closed door keeps it closed.
+	Allow(ctx context.Context, key string, rule Rule, now time.Time) (bool, error)
+}
+
+// Rule is an allowance: at most Limit attempts in any Window.
+type Rule struct {
+	Limit  int
+	Window time.Duration
+}
+
+// Throttle sets the allowances. Zero Rules take the defaults given; a
+// negative Limit switches that rule off.
+type Throttle struct {
+	// LoginPerAccount: logins for one email. Zero means 10 per 15 minutes.
+	LoginPerAccount Rule
+	// LoginPerIP: logins from one client IP, across accounts. Zero means 50
+	// per 15 minutes.
+	LoginPerIP Rule
+	// RecoverPerEmail: reset emails for one address. Zero means 5 per hour.
+	RecoverPerEmail Rule
+	// RecoverPerIP: recover requests from one client IP. Zero means 20 per
+	// hour.
+	RecoverPerIP Rule
+	// CreatePerIP: registrations from one client IP. Zero means 20 per
+	// hour.
+	CreatePerIP Rule
+	// MaxCredentialFields bounds the mutations that check a credential or
+	// send an email (log in, register, recover, reset, activate, Multipass)
+	// in one document, so aliases cannot multiply one request. Zero means
+	// 3.
+	MaxCredentialFields int
+	// MaxConcurrentHashes bounds the password hashes computed at once, so
+	// memory stays flat under a login flood. Zero means GOMAXPROCS.
+	MaxConcurrentHashes int
+	// HashWait is how long a request waits for a hashing slot before it is
+	// answered THROTTLED. Zero means 3 seconds.
+	HashWait time.Duration
+}
+
+func (t Throttle) withDefaults(procs int) Throttle {
+	def := func(r *Rule, limit int, window time.Duration) {
+		if r.Limit == 0 {
+			r.Limit = limit
+		}
+		if r.Window <= 0 {
+			r.Window = window
+		}
+	}
+	def(&t.LoginPerAccount, 10, 15*time.Minute)
+	def(&t.LoginPerIP, 50, 15*time.Minute)
+	def(&t.RecoverPerEmail, 5, time.Hour)
+	def(&t.RecoverPerIP, 20, time.Hour)
+	def(&t.CreatePerIP, 20, time.Hour)
+	setDefault(&t.MaxCredentialFields, 3)
+	setDefault(&t.MaxConcurrentHashes, procs)
+	setDefault(&t.HashWait, 3*time.Second)
+	return t
+}
+
+// ErrThrottled reports that a limit was reached: too many attempts for an
+// account or client, or no hashing slot free in time. The GraphQL API
+// answers it with a top-level THROTTLED error.
+var ErrThrottled = errors.New("customerauth: too many attempts")
+
+// throttle asks the Limiter about each key under its rule and returns
+// ErrThrottled when any is over. Empty keys (an unknown client IP) are
+// skipped. Every key is counted, even after one refuses, so that each
+// dimension sees every attempt.
+func (s *Service) throttle(ctx context.Context, checks ...limitCheck) error {
+	over := false
+	for _, c := range checks {
+		if c.key == "" || c.rule.Limit < 0 {
+			continue
+		}
+		ok, err := s.limiter.Allow(ctx, c.key, c.rule, s.now())
+		if err != nil {
+			return storeErr("limiter", err)
+		}
+		over = over || !ok
+	}
+	if over {
+		return ErrThrottled
+	}
+	return nil
+}
+
+type limitCheck struct {
+	key  string
+	rule Rule
+}
+
+func ipKey(ctx context.Context, prefix string) string {
+	if ip := ClientIP(ctx); ip != "" {
+		return prefix + ":ip:" + ip
+	}
+	return ""
+}
+
+// MemoryLimiter is a Limiter for one process. It counts in sliding windows
+// approximated from two fixed windows, which needs two counters per key.
+// It is safe for concurrent use; keys idle for two windows are swept.
+type MemoryLimiter struct {
+	mu        sync.Mutex
+	counts    map[string]*windowCount
+	nextSweep time.Time
+}
+
+type windowCount struct {
+	start     time.Time // start of the current fixed window
+	window    time.Duration
+	prev, cur int
+}
+
+// NewMemoryLimiter returns an empty MemoryLimiter.
+func NewMemoryLimiter() *MemoryLimiter {
+	return &MemoryLimiter{counts: map[string]*windowCount{}}
+}
+
+// Allow implements Limiter.
+func (m *MemoryLimiter) Allow(ctx context.Context, key string, rule Rule, now time.Time) (bool, error) {
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !now.Before(m.nextSweep) {
+		for k, c := range m.counts {
+			if now.Sub(c.start) >= 2*c.window {
+				delete(m.counts, k)
+			}
+		}
+		m.nextSweep = now.Add(time.Minute)
+	}
+	c := m.counts[key]
+	if c == nil {
+		c = &windowCount{start: now.Truncate(rule.Window), window: rule.Window}
+		m.counts[key] = c
+	}
+	c.advance(now)
+	c.cur++
+	return c.estimate(now) <= float64(rule.Limit), nil
+}
+
+// advance moves the fixed windows forward to the one that holds now.
+func (c *windowCount) advance(now time.Time) {
+	switch elapsed := now.Sub(c.start); {
+	case elapsed < c.window:
+	case elapsed < 2*c.window:
+		c.prev, c.cur = c.cur, 0
+		c.start = c.start.Add(c.window)
+	default:
+		c.prev, c.cur = 0, 0
+		c.start = now.Truncate(c.window)
+	}
+}
+
+// estimate weighs the previous window by how much of it still lies inside
+// the sliding window that ends at now.
+func (c *windowCount) estimate(now time.Time) float64 {
+	left := 1 - float64(now.Sub(c.start))/float64(c.window)
+	return float64(c.prev)*left + float64(c.cur)
+}
+
+// SlidingWindowCount is the estimate MemoryLimiter uses, exported for Limiter
+// implementations that keep the two counters elsewhere (a database), so that
+// all of them throttle alike: prev and cur are the attempts in the previous
+// and in the current fixed window, which started at start.
+func SlidingWindowCount(prev, cur int, start, now time.Time, window time.Duration) float64 {
+	c := windowCount{start: start, window: window, prev: prev, cur: cur}
+	return c.estimate(now)
+}
