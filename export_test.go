@@ -5,3 +5,6 @@ import "io"
 // SetMultipassRand pins the IV source of m, so that tests reproduce tokens
 // made by other encoders byte for byte.
 func SetMultipassRand(m *Multipass, r io.Reader) { m.rand = r }
+
+// HashSlotsInUse reports how many password hashes s is computing now.
+func HashSlotsInUse(s *Service) int { return len(s.hashSlots) }

@@ -254,10 +254,10 @@ func checkDocument(doc *ast.Document, l Limits, maxCredentialFields int) *guardE
 		return refuseDoc("MAX_DEPTH_EXCEEDED", "Query has depth of %d, which exceeds max depth of %d.", total.depth, l.MaxDepth)
 	case total.fields > l.MaxFields:
 		return refuseDoc("MAX_COMPLEXITY_EXCEEDED", "Query selects %s fields, which exceeds the maximum of %d.", countText(total.fields), l.MaxFields)
-	case total.aliases > l.MaxAliases:
-		return refuseDoc("MAX_ALIASES_EXCEEDED", "Query has %s aliases, which exceeds the maximum of %d.", countText(total.aliases), l.MaxAliases)
 	case total.credentials > maxCredentialFields:
 		return refuseDoc("THROTTLED", "A request may hold at most %d login, registration, recovery, reset or activation fields.", maxCredentialFields)
+	case total.aliases > l.MaxAliases:
+		return refuseDoc("MAX_ALIASES_EXCEEDED", "Query has %s aliases, which exceeds the maximum of %d.", countText(total.aliases), l.MaxAliases)
 	case l.DisableIntrospection && total.introspection:
 		return refuseDoc("INTROSPECTION_DISABLED", "Introspection is disabled.")
 	}

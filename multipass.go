@@ -118,7 +118,7 @@ type multipassWire struct {
 // provider sends it to the shop. The token uses padded base64url, as
 // Shopify's own examples and multipassify do.
 func (m *Multipass) Encode(p MultipassPayload) (string, error) {
-	if p.Email == "" {
+	if strings.TrimSpace(p.Email) == "" {
 		return "", fmt.Errorf("%w: email is required", ErrMultipassPayload)
 	}
 	if p.CreatedAt.IsZero() {

@@ -18,12 +18,20 @@ import (
 // Argon2Params are the cost parameters of new password hashes. Hashes made
 // with weaker parameters still verify and are rehashed at the next login.
 type Argon2Params struct {
-	// Memory in KiB. Zero means 19456 (19 MiB), OWASP's minimum for argon2id.
+	// Memory in KiB, at most 1 GiB. Zero means 19456 (19 MiB), OWASP's
+	// minimum for argon2id.
 	Memory uint32
-	// Iterations over the memory. Zero means 2.
+	// Iterations over the memory, at most 64. Zero means 2.
 	Iterations uint32
 	// Parallelism is the number of lanes. Zero means 1.
 	Parallelism uint8
+}
+
+// inBounds reports whether p is within the range this package accepts, so
+// that a corrupted or planted hash cannot make one login allocate
+// gigabytes or spin for minutes.
+func (p Argon2Params) inBounds() bool {
+	return p.Memory >= 8 && p.Memory <= 1<<20 && p.Iterations >= 1 && p.Iterations <= 64 && p.Parallelism >= 1
 }
 
 func (p Argon2Params) withDefaults() Argon2Params {
@@ -99,9 +107,7 @@ func parseArgon2Hash(hash string) (p Argon2Params, salt, key []byte, err error) 
 	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.Memory, &p.Iterations, &p.Parallelism); err != nil {
 		return p, nil, nil, errMalformedHash
 	}
-	// Bound the parameters so that a corrupted or planted hash cannot make
-	// one login allocate gigabytes or spin for minutes.
-	if p.Memory < 8 || p.Memory > 1<<20 || p.Iterations < 1 || p.Iterations > 64 || p.Parallelism < 1 {
+	if !p.inBounds() {
 		return p, nil, nil, errMalformedHash
 	}
 	b64 := base64.RawStdEncoding

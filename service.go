@@ -175,6 +175,9 @@ func New(cfg Config) (*Service, error) {
 	setDefault(&cfg.MultipassMaxAge, 15*time.Minute)
 	setDefault(&cfg.MultipassMaxSkew, 60*time.Second)
 	cfg.Argon2 = cfg.Argon2.withDefaults()
+	if !cfg.Argon2.inBounds() {
+		return nil, errors.New("customerauth: Argon2 parameters are out of range (Memory 8 KiB to 1 GiB, Iterations 1 to 64)")
+	}
 	if cfg.TokenTTL < 0 || cfg.ActivationTTL < 0 || cfg.ResetTTL < 0 || cfg.MultipassMaxAge < 0 || cfg.MultipassMaxSkew < 0 {
 		return nil, errors.New("customerauth: token lifetimes must not be negative")
 	}

@@ -44,8 +44,10 @@ func (s *Service) CreateAccessToken(ctx context.Context, email, password string)
 	if err != nil {
 		// A corrupt stored hash must not lock the whole login path, but the
 		// operator has to know.
-		s.log.ErrorContext(ctx, "customerauth: stored password hash is unusable",
-			"customer_id", c.ID, "request_id", RequestID(ctx)) // c != nil: the dummy hash is well formed
+		if c != nil {
+			s.log.ErrorContext(ctx, "customerauth: stored password hash is unusable",
+				"customer_id", c.ID, "request_id", RequestID(ctx))
+		}
 		return nil, unidentified
 	}
 	if !ok || c == nil || hash == s.dummyHash || c.State != StateEnabled {

@@ -21,7 +21,10 @@ type Limiter interface {
 	Allow(ctx context.Context, key string, rule Rule, now time.Time) (bool, error)
 }
 
-// Rule is an allowance: at most Limit attempts in any Window.
+// Rule is an allowance: at most Limit attempts in any Window. Limiters
+// may approximate the sliding window (MemoryLimiter weighs the previous
+// fixed window), so a burst is forgotten gradually and completely after
+// two windows.
 type Rule struct {
 	Limit  int
 	Window time.Duration
