@@ -8,3 +8,11 @@ func SetMultipassRand(m *Multipass, r io.Reader) { m.rand = r }
 
 // HashSlotsInUse reports how many password hashes s is computing now.
 func HashSlotsInUse(s *Service) int { return len(s.hashSlots) }
+
+// CachedDocuments reports how many documents s keeps parsed.
+func CachedDocuments(s *Service) int {
+	if s.docs == nil {
+		return 0
+	}
+	return s.docs.Len()
+}

@@ -75,27 +75,9 @@ func (s *Service) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, response{Errors: []gqlerrors.FormattedError{plainError("Parameter 'query' must be present.", "BAD_REQUEST")}})
 		return
 	}
-	// The document is measured as text, then as a tree, before graphql-go
-	// recurses through it: see Limits.
-	switch nesting, tokens := scanDocument(req.Query); {
-	case nesting > s.limits.MaxNesting:
-		writeJSON(w, http.StatusOK, response{Errors: []gqlerrors.FormattedError{plainError(fmt.Sprintf("Document nests deeper than %d levels.", s.limits.MaxNesting), "MAX_DEPTH_EXCEEDED")}})
-		return
-	case tokens > s.limits.MaxTokens:
-		writeJSON(w, http.StatusOK, response{Errors: []gqlerrors.FormattedError{plainError(fmt.Sprintf("Document has more than %d tokens.", s.limits.MaxTokens), "MAX_TOKENS_EXCEEDED")}})
-		return
-	}
-	doc, err := parser.Parse(parser.ParseParams{Source: source.NewSource(&source.Source{Body: []byte(req.Query), Name: "GraphQL request"})})
-	if err != nil {
-		writeJSON(w, http.StatusOK, response{Errors: gqlerrors.FormatErrors(err)})
-		return
-	}
-	if gerr := checkDocument(doc, s.limits, s.throttleCfg.MaxCredentialFields); gerr != nil {
-		writeJSON(w, http.StatusOK, response{Errors: []gqlerrors.FormattedError{plainError(gerr.msg, gerr.code)}})
-		return
-	}
-	if v := graphql.ValidateDocument(&s.gql.schema, doc, nil); !v.IsValid {
-		writeJSON(w, http.StatusOK, response{Errors: v.Errors})
+	doc, errs := s.prepare(req.Query)
+	if errs != nil {
+		writeJSON(w, http.StatusOK, response{Errors: errs})
 		return
 	}
 	if r.Method == http.MethodGet && isMutation(doc, req.OperationName) {
@@ -111,6 +93,46 @@ func (s *Service) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 		Context:       withRawVariables(ctx, req.Variables),
 	})
 	writeJSON(w, http.StatusOK, response{Data: res.Data, Errors: s.publicErrors(ctx, res.Errors)})
+}
+
+// maxCachedDocument is the longest document text the cache keeps; real
+// storefront documents are a few kilobytes, and the bound keeps the cache's
+// memory proportional to its entry count.
+const maxCachedDocument = 8 << 10
+
+// prepare turns document text into a parsed, guarded and validated
+// document, or into the errors that refuse it. Documents that pass are
+// cached by their text, so a client repeating a document (as storefronts
+// do) skips all of it; refused ones are not, so they cannot push the
+// useful entries out for free.
+func (s *Service) prepare(query string) (*ast.Document, []gqlerrors.FormattedError) {
+	if s.docs != nil {
+		if doc, ok := s.docs.Get(query); ok {
+			return doc, nil
+		}
+	}
+	// The document is measured as text, then as a tree, before graphql-go
+	// recurses through it: see Limits.
+	switch nesting, tokens := scanDocument(query); {
+	case nesting > s.limits.MaxNesting:
+		return nil, []gqlerrors.FormattedError{plainError(fmt.Sprintf("Document nests deeper than %d levels.", s.limits.MaxNesting), "MAX_DEPTH_EXCEEDED")}
+	case tokens > s.limits.MaxTokens:
+		return nil, []gqlerrors.FormattedError{plainError(fmt.Sprintf("Document has more than %d tokens.", s.limits.MaxTokens), "MAX_TOKENS_EXCEEDED")}
+	}
+	doc, err := parser.Parse(parser.ParseParams{Source: source.NewSource(&source.Source{Body: []byte(query), Name: "GraphQL request"})})
+	if err != nil {
+		return nil, gqlerrors.FormatErrors(err)
+	}
+	if gerr := checkDocument(doc, s.limits, s.throttleCfg.MaxCredentialFields); gerr != nil {
+		return nil, []gqlerrors.FormattedError{plainError(gerr.msg, gerr.code)}
+	}
+	if v := graphql.ValidateDocument(&s.gql.schema, doc, nil); !v.IsValid {
+		return nil, v.Errors
+	}
+	if s.docs != nil && len(query) <= maxCachedDocument {
+		s.docs.Add(query, doc)
+	}
+	return doc, nil
 }
 
 // requestError is a request the handler cannot run, with the HTTP status

@@ -14,6 +14,8 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/graphql-go/graphql"
+	"github.com/graphql-go/graphql/language/ast"
+	lru "github.com/hashicorp/golang-lru/v2"
 )
 
 // Config configures a Service. The zero value is usable: it keeps customers
@@ -123,6 +125,12 @@ type Config struct {
 	// see Limits for the defaults.
 	Limits Limits
 
+	// DocumentCache is how many parsed and validated documents are kept,
+	// keyed by their text, so that repeated documents skip parsing and
+	// validation. Zero means 512; negative turns the cache off. Documents
+	// over 8 KiB are never kept.
+	DocumentCache int
+
 	// NumberOfOrders reports a customer's order count for the
 	// Customer.numberOfOrders field. Nil means every customer has 0 orders.
 	NumberOfOrders func(ctx context.Context, customerID string) (uint64, error)
@@ -155,6 +163,7 @@ type Service struct {
 	limiter           Limiter
 	hashSlots         chan struct{}
 	commonPasswords   func() map[string]struct{}
+	docs              *lru.Cache[string, *ast.Document] // nil when disabled
 
 	gql *schema
 }
@@ -218,6 +227,12 @@ func New(cfg Config) (*Service, error) {
 		}
 	}
 	s.hashSlots = make(chan struct{}, s.throttleCfg.MaxConcurrentHashes)
+	setDefault(&cfg.DocumentCache, 512)
+	if cfg.DocumentCache > 0 {
+		if s.docs, err = lru.New[string, *ast.Document](cfg.DocumentCache); err != nil {
+			return nil, err
+		}
+	}
 	s.limiter = cfg.Limiter
 	if s.limiter == nil {
 		if l, ok := s.store.(Limiter); ok {
