@@ -110,7 +110,7 @@ func (s *Service) CreateCustomer(ctx context.Context, in CustomerCreateInput) (*
 	if len(errs) > 0 {
 		return nil, joinUserErrors(errs)
 	}
-	if err := s.throttle(ctx, limitCheck{ipKey(ctx, "create"), s.throttleCfg.CreatePerIP}); err != nil {
+	if err := s.throttle(ctx, "create", limitCheck{ipKey(ctx, "create"), s.throttleCfg.CreatePerIP}); err != nil {
 		return nil, err
 	}
 	key := emailKey(p.email)
@@ -151,6 +151,7 @@ func (s *Service) CreateCustomer(ctx context.Context, in CustomerCreateInput) (*
 		}
 		return nil, storeErr("create", err)
 	}
+	s.emit(ctx, EventCustomerCreated, c.ID, "create")
 	if link != "" {
 		if err := s.notifier.Notify(ctx, s.notification(NotifyActivation, c, link)); err != nil {
 			return nil, fmt.Errorf("customerauth: sending activation email: %w", err)
@@ -300,6 +301,8 @@ func (s *Service) UpdateCustomer(ctx context.Context, accessToken string, in Cus
 		return nil, nil, storeErr("update", err)
 	}
 	if tok != nil {
+		s.emit(ctx, EventPasswordChanged, c.ID, "update")
+		s.emit(ctx, EventTokenIssued, c.ID, "update")
 		s.notify(ctx, s.notification(NotifyPasswordChanged, updated, ""))
 	}
 	return updated, tok, nil
@@ -312,7 +315,7 @@ func (s *Service) UpdateCustomer(ctx context.Context, accessToken string, in Cus
 // reset and its owner activates it from the activation email instead.
 func (s *Service) Recover(ctx context.Context, email string) error {
 	key := emailKey(NormalizeEmail(email))
-	if err := s.throttle(ctx,
+	if err := s.throttle(ctx, "recover",
 		limitCheck{"recover:email:" + key, s.throttleCfg.RecoverPerEmail},
 		limitCheck{ipKey(ctx, "recover"), s.throttleCfg.RecoverPerIP},
 	); err != nil {
@@ -417,6 +420,8 @@ func (s *Service) redeem(ctx context.Context, kind TokenKind, rawID, secret, pas
 	case err != nil:
 		return nil, nil, storeErr(kind.String(), err)
 	}
+	s.emit(ctx, EventPasswordChanged, id, kind.String())
+	s.emit(ctx, EventTokenIssued, id, kind.String())
 	if kind == TokenReset {
 		s.notify(ctx, s.notification(NotifyPasswordChanged, updated, ""))
 	}
@@ -500,6 +505,7 @@ func (s *Service) DisableCustomer(ctx context.Context, customerID string) error 
 	case err != nil:
 		return storeErr("disable", err)
 	}
+	s.emit(ctx, EventTokenRevoked, id, "disable")
 	return nil
 }
 

@@ -73,6 +73,7 @@ func (s *Service) redeemMultipass(ctx context.Context, token string) (*AccessTok
 	tok, p, err := s.redeemMultipassChecked(ctx, token)
 	var r *multipassRefusal
 	if errors.As(err, &r) {
+		s.emit(ctx, EventMultipassRefused, "", "multipass")
 		s.log.LogAttrs(ctx, slog.LevelDebug, "customerauth: multipass refused",
 			slog.String("reason", r.reason), slog.String("request_id", RequestID(ctx)))
 		return nil, nil, userErr(CodeInvalidMultipassRequest, "Invalid multipass request", "multipassToken")
@@ -111,6 +112,8 @@ func (s *Service) redeemMultipassChecked(ctx context.Context, token string) (*Ac
 	if err != nil {
 		return nil, nil, err
 	}
+	s.emit(ctx, EventMultipassRedeemed, "", "multipass")
+	s.emit(ctx, EventTokenIssued, "", "multipass")
 	return tok, p, nil
 }
 

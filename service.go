@@ -125,6 +125,12 @@ type Config struct {
 	// see Limits for the defaults.
 	Limits Limits
 
+	// OnEvent receives the Service's events (logins, throttling, tokens,
+	// password changes, Multipass) for metrics or an audit log. It is
+	// called synchronously on the request's goroutine and must be quick.
+	// Nil means events are not reported.
+	OnEvent func(ctx context.Context, e Event)
+
 	// DocumentCache is how many parsed and validated documents are kept,
 	// keyed by their text, so that repeated documents skip parsing and
 	// validation. Zero means 512; negative turns the cache off. Documents

@@ -20,7 +20,7 @@ func (s *Service) CreateAccessToken(ctx context.Context, email, password string)
 	key := emailKey(NormalizeEmail(email))
 	// Every attempt counts against the account and the client, known
 	// account or not, before any hashing is paid for.
-	if err := s.throttle(ctx,
+	if err := s.throttle(ctx, "login",
 		limitCheck{"login:account:" + key, s.throttleCfg.LoginPerAccount},
 		limitCheck{ipKey(ctx, "login"), s.throttleCfg.LoginPerIP},
 	); err != nil {
@@ -39,6 +39,9 @@ func (s *Service) CreateAccessToken(ctx context.Context, email, password string)
 	}
 	ok, rehash, err := s.verify(ctx, password, hash)
 	if err != nil && !errors.Is(err, errMalformedHash) {
+		if errors.Is(err, ErrThrottled) {
+			s.emit(ctx, EventThrottled, "", "hash")
+		}
 		return nil, err // throttled or cancelled
 	}
 	if err != nil {
@@ -51,6 +54,7 @@ func (s *Service) CreateAccessToken(ctx context.Context, email, password string)
 		return nil, unidentified
 	}
 	if !ok || c == nil || hash == s.dummyHash || c.State != StateEnabled {
+		s.emit(ctx, EventLoginFailed, "", "login")
 		return nil, unidentified
 	}
 
@@ -60,17 +64,19 @@ func (s *Service) CreateAccessToken(ctx context.Context, email, password string)
 		if err := s.store.IssueToken(ctx, rec); err != nil {
 			return nil, storeErr("login", err)
 		}
-		return &tok, nil
+	} else {
+		// The stored hash is bcrypt or weaker than today's parameters:
+		// replace it now, while the plain password is at hand.
+		newHash, err := s.hash(ctx, password)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := s.store.UpdateCustomer(ctx, &CustomerChange{ID: c.ID, PasswordHash: &newHash, UpdatedAt: now, Issue: rec}); err != nil {
+			return nil, storeErr("login", err)
+		}
 	}
-	// The stored hash is bcrypt or weaker than today's parameters: replace
-	// it now, while the plain password is at hand.
-	newHash, err := s.hash(ctx, password)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := s.store.UpdateCustomer(ctx, &CustomerChange{ID: c.ID, PasswordHash: &newHash, UpdatedAt: now, Issue: rec}); err != nil {
-		return nil, storeErr("login", err)
-	}
+	s.emit(ctx, EventLoginSucceeded, c.ID, "login")
+	s.emit(ctx, EventTokenIssued, c.ID, "login")
 	return &tok, nil
 }
 
@@ -115,6 +121,7 @@ func (s *Service) RenewAccessToken(ctx context.Context, token string) (*AccessTo
 		}
 		return nil, storeErr("renew", err)
 	}
+	s.emit(ctx, EventTokenRenewed, t.CustomerID, "renew")
 	return &AccessToken{Token: token, ExpiresAt: t.ExpiresAt}, nil
 }
 
@@ -131,6 +138,7 @@ func (s *Service) DeleteAccessToken(ctx context.Context, token string) (string, 
 		}
 		return "", storeErr("delete token", err)
 	}
+	s.emit(ctx, EventTokenRevoked, t.CustomerID, "logout")
 	return tokenID(t.Hash), nil
 }
 

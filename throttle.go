@@ -88,7 +88,7 @@ var ErrThrottled = errors.New("customerauth: too many attempts")
 // ErrThrottled when any is over. Empty keys (an unknown client IP) are
 // skipped. Every key is counted, even after one refuses, so that each
 // dimension sees every attempt.
-func (s *Service) throttle(ctx context.Context, checks ...limitCheck) error {
+func (s *Service) throttle(ctx context.Context, operation string, checks ...limitCheck) error {
 	over := false
 	for _, c := range checks {
 		if c.key == "" || c.rule.Limit < 0 {
@@ -101,6 +101,7 @@ func (s *Service) throttle(ctx context.Context, checks ...limitCheck) error {
 		over = over || !ok
 	}
 	if over {
+		s.emit(ctx, EventThrottled, "", operation)
 		return ErrThrottled
 	}
 	return nil
