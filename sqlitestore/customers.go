@@ -1,0 +1,285 @@
+package sqlitestore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/shopkit/customerauth"
+)
+
+// customerColumns are the columns a customer is read from, in the order
+// scanCustomer expects.
+const customerColumns = `id, email, email_key, phone, multipass_identifier, first_name, last_name,
+	accepts_marketing, state, password_hash, tags, addresses, default_address_id, created_at, updated_at`
+
+// The customer statements. Each lookup is a search of a unique index.
+const (
+	insertCustomerSQL = `INSERT INTO customerauth_customers (` + customerColumns + `)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	customerByIDSQL        = `SELECT ` + customerColumns + ` FROM customerauth_customers WHERE id = ?`
+	customerByEmailSQL     = `SELECT ` + customerColumns + ` FROM customerauth_customers WHERE email_key = ?`
+	customerByPhoneSQL     = `SELECT ` + customerColumns + ` FROM customerauth_customers WHERE phone = ?`
+	customerByMultipassSQL = `SELECT ` + customerColumns + ` FROM customerauth_customers WHERE multipass_identifier = ?`
+)
+
+// rowScanner is a *sql.Row or *sql.Rows.
+type rowScanner interface {
+	Scan(dest ...any) error
+}
+
+// scanCustomer reads a customer from the columns customerColumns.
+func scanCustomer(row rowScanner) (*customerauth.Customer, error) {
+	var (
+		c                customerauth.Customer
+		phone, ident     sql.NullString
+		state            int64
+		tags, addresses  string
+		created, updated int64
+	)
+	err := row.Scan(&c.ID, &c.Email, &c.EmailKey, &phone, &ident, &c.FirstName, &c.LastName,
+		&c.AcceptsMarketing, &state, &c.PasswordHash, &tags, &addresses, &c.DefaultAddressID, &created, &updated)
+	if err != nil {
+		return nil, err
+	}
+	c.Phone, c.MultipassIdentifier = phone.String, ident.String
+	c.State = customerauth.State(state)
+	c.CreatedAt, c.UpdatedAt = decodeTime(created), decodeTime(updated)
+	if c.Tags, err = decodeTags(tags); err != nil {
+		return nil, fmt.Errorf("customer %s: stored tags: %w", c.ID, err)
+	}
+	if c.Addresses, err = decodeAddresses(addresses); err != nil {
+		return nil, fmt.Errorf("customer %s: stored addresses: %w", c.ID, err)
+	}
+	return &c, nil
+}
+
+// customerArgs returns the values of insertCustomerSQL for c.
+func customerArgs(c *customerauth.Customer) ([]any, error) {
+	tags, err := encodeTags(c.Tags)
+	if err != nil {
+		return nil, fmt.Errorf("tags: %w", err)
+	}
+	addresses, err := encodeAddresses(c.Addresses)
+	if err != nil {
+		return nil, fmt.Errorf("addresses: %w", err)
+	}
+	created, err := encodeTime(c.CreatedAt)
+	if err != nil {
+		return nil, fmt.Errorf("CreatedAt: %w", err)
+	}
+	updated, err := encodeTime(c.UpdatedAt)
+	if err != nil {
+		return nil, fmt.Errorf("UpdatedAt: %w", err)
+	}
+	return []any{
+		c.ID, c.Email, c.EmailKey, nullIfEmpty(c.Phone), nullIfEmpty(c.MultipassIdentifier),
+		c.FirstName, c.LastName, c.AcceptsMarketing, int64(c.State), c.PasswordHash,
+		tags, addresses, c.DefaultAddressID, created, updated,
+	}, nil
+}
+
+// CreateCustomer implements customerauth.Store. The customer and tok are
+// inserted in one transaction; the UNIQUE indexes on email_key, phone and
+// multipass_identifier decide conflicts, so two concurrent creates with
+// one email cannot both succeed.
+func (s *Store) CreateCustomer(ctx context.Context, c *customerauth.Customer, tok *customerauth.Token) error {
+	const op = "create customer"
+	args, err := customerArgs(c)
+	if err != nil {
+		return fmt.Errorf("sqlitestore: %s: %w", op, err)
+	}
+	var tokArgs []any
+	if tok != nil {
+		if tokArgs, err = tokenArgs(tok); err != nil {
+			return fmt.Errorf("sqlitestore: %s: %w", op, err)
+		}
+	}
+	return s.inTx(ctx, op, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, insertCustomerSQL, args...); err != nil {
+			return wrapErr(ctx, op, err)
+		}
+		if tok != nil {
+			if err := issue(ctx, tx, tok.Kind, tok.CustomerID, tokArgs); err != nil {
+				return wrapErr(ctx, op, err)
+			}
+		}
+		return nil
+	})
+}
+
+// CustomerByID implements customerauth.Store with a search of the primary
+// key.
+func (s *Store) CustomerByID(ctx context.Context, id string) (*customerauth.Customer, error) {
+	return s.customerBy(ctx, "customer by id", customerByIDSQL, id)
+}
+
+// CustomerByEmail implements customerauth.Store with a search of the
+// unique index on email_key, which the caller has already lowercased.
+func (s *Store) CustomerByEmail(ctx context.Context, key string) (*customerauth.Customer, error) {
+	return s.customerBy(ctx, "customer by email", customerByEmailSQL, key)
+}
+
+// CustomerByPhone implements customerauth.Store. The empty phone matches
+// no one: it is stored as NULL.
+func (s *Store) CustomerByPhone(ctx context.Context, phone string) (*customerauth.Customer, error) {
+	return s.customerBy(ctx, "customer by phone", customerByPhoneSQL, phone)
+}
+
+// CustomerByMultipassIdentifier implements customerauth.Store. The empty
+// identifier matches no one: it is stored as NULL.
+func (s *Store) CustomerByMultipassIdentifier(ctx context.Context, identifier string) (*customerauth.Customer, error) {
+	return s.customerBy(ctx, "customer by multipass identifier", customerByMultipassSQL, identifier)
+}
+
+func (s *Store) customerBy(ctx context.Context, op, query, key string) (*customerauth.Customer, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, wrapErr(ctx, op, err)
+	}
+	if key == "" {
+		return nil, notFound(op)
+	}
+	stmt, err := s.prepared(ctx, query)
+	if err != nil {
+		return nil, wrapErr(ctx, op, err)
+	}
+	c, err := scanCustomer(stmt.QueryRowContext(ctx, key))
+	if err != nil {
+		return nil, wrapErr(ctx, op, err)
+	}
+	return c, nil
+}
+
+// Statements of UpdateCustomer besides the UPDATE itself.
+const (
+	// consumeTokenSQL deletes the token only if it can be used: right
+	// kind, right customer, valid at UpdatedAt. Of two concurrent
+	// consumers only the first deletes a row.
+	consumeTokenSQL = `DELETE FROM customerauth_tokens
+	WHERE hash = ? AND kind = ? AND customer_id = ? AND expires_at > ?`
+	revokeTokensSQL = `DELETE FROM customerauth_tokens WHERE customer_id = ?`
+)
+
+// UpdateCustomer implements customerauth.Store. Everything happens in one
+// transaction, in the order the contract gives: the token named by Consume
+// is deleted if it is usable (otherwise nothing changes and the result is
+// ErrNotFound), the fields that ch sets are updated, the customer's tokens
+// are revoked, and Issue is stored. A UNIQUE violation rolls it all back
+// and gives ErrConflict.
+func (s *Store) UpdateCustomer(ctx context.Context, ch *customerauth.CustomerChange) (*customerauth.Customer, error) {
+	const op = "update customer"
+	query, args, err := updateCustomerSQL(ch)
+	if err != nil {
+		return nil, fmt.Errorf("sqlitestore: %s: %w", op, err)
+	}
+	var issueArgs []any
+	if ch.Issue != nil {
+		if issueArgs, err = tokenArgs(ch.Issue); err != nil {
+			return nil, fmt.Errorf("sqlitestore: %s: %w", op, err)
+		}
+	}
+	var updated *customerauth.Customer
+	err = s.inTx(ctx, op, func(tx *sql.Tx) error {
+		if ch.Consume != nil {
+			res, err := tx.ExecContext(ctx, consumeTokenSQL,
+				ch.Consume.Hash[:], int64(ch.Consume.Kind), ch.ID, boundTime(ch.UpdatedAt))
+			if err != nil {
+				return wrapErr(ctx, op, err)
+			}
+			if n, err := res.RowsAffected(); err != nil {
+				return wrapErr(ctx, op, err)
+			} else if n == 0 {
+				return notFound(op)
+			}
+		}
+		c, err := scanCustomer(tx.QueryRowContext(ctx, query, args...))
+		if err != nil {
+			return wrapErr(ctx, op, err)
+		}
+		if ch.RevokeTokens {
+			if _, err := tx.ExecContext(ctx, revokeTokensSQL, ch.ID); err != nil {
+				return wrapErr(ctx, op, err)
+			}
+		}
+		if ch.Issue != nil {
+			if err := issue(ctx, tx, ch.Issue.Kind, ch.Issue.CustomerID, issueArgs); err != nil {
+				return wrapErr(ctx, op, err)
+			}
+		}
+		updated = c
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return updated, nil
+}
+
+// updateCustomerSQL builds the UPDATE for ch: it sets updated_at and the
+// columns of the fields ch sets, and returns the customer as stored
+// afterwards. The statement is made only of the fixed column names below;
+// every value is a bound parameter.
+func updateCustomerSQL(ch *customerauth.CustomerChange) (string, []any, error) {
+	updatedAt, err := encodeTime(ch.UpdatedAt)
+	if err != nil {
+		return "", nil, fmt.Errorf("UpdatedAt: %w", err)
+	}
+	var b strings.Builder
+	b.WriteString("UPDATE customerauth_customers SET updated_at = ?")
+	args := make([]any, 1, 16)
+	args[0] = updatedAt
+	set := func(column string, v any) {
+		b.WriteString(", ")
+		b.WriteString(column)
+		b.WriteString(" = ?")
+		args = append(args, v)
+	}
+	if ch.Email != nil {
+		set("email", *ch.Email)
+		// As customerauth derives EmailKey (Customer.EmailKey).
+		set("email_key", strings.ToLower(*ch.Email))
+	}
+	if ch.Phone != nil {
+		set("phone", nullIfEmpty(*ch.Phone))
+	}
+	if ch.FirstName != nil {
+		set("first_name", *ch.FirstName)
+	}
+	if ch.LastName != nil {
+		set("last_name", *ch.LastName)
+	}
+	if ch.AcceptsMarketing != nil {
+		set("accepts_marketing", *ch.AcceptsMarketing)
+	}
+	if ch.State != nil {
+		set("state", int64(*ch.State))
+	}
+	if ch.PasswordHash != nil {
+		set("password_hash", *ch.PasswordHash)
+	}
+	if ch.MultipassIdentifier != nil {
+		set("multipass_identifier", nullIfEmpty(*ch.MultipassIdentifier))
+	}
+	if ch.Tags != nil {
+		tags, err := encodeTags(*ch.Tags)
+		if err != nil {
+			return "", nil, fmt.Errorf("tags: %w", err)
+		}
+		set("tags", tags)
+	}
+	if ch.Addresses != nil {
+		// The default follows from the new list alone, so there is
+		// nothing to read first.
+		addresses, err := encodeAddresses(*ch.Addresses)
+		if err != nil {
+			return "", nil, fmt.Errorf("addresses: %w", err)
+		}
+		set("addresses", addresses)
+		set("default_address_id", defaultAddressID(*ch.Addresses, ch.DefaultAddressID))
+	}
+	b.WriteString(" WHERE id = ? RETURNING ")
+	b.WriteString(customerColumns)
+	args = append(args, ch.ID)
+	return b.String(), args, nil
+}

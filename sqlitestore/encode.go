@@ -1,0 +1,165 @@
+package sqlitestore
+
+import (
+	"encoding/json"
+	"errors"
+	"math"
+	"time"
+
+	"github.com/shopkit/customerauth"
+)
+
+// Times are stored as INTEGER Unix nanoseconds: exact to the nanosecond,
+// ordered as integers (so an index on expires_at serves range queries) and
+// free of time zones. They are read back in UTC.
+//
+// An int64 of nanoseconds spans the years 1678 to 2262. The zero time.Time
+// lies before that span; it is stored as math.MinInt64, which sorts before
+// every other value just as the zero time comes before every other time.
+
+var (
+	minTime = time.Unix(0, math.MinInt64+1)
+	maxTime = time.Unix(0, math.MaxInt64)
+)
+
+var errTimeRange = errors.New("time outside the years 1678 to 2262, which the store cannot keep")
+
+// encodeTime returns the stored form of t, which must be the zero time or
+// lie within the range above.
+func encodeTime(t time.Time) (int64, error) {
+	switch {
+	case t.IsZero():
+		return math.MinInt64, nil
+	case t.Before(minTime) || t.After(maxTime):
+		return 0, errTimeRange
+	}
+	return t.UnixNano(), nil
+}
+
+// boundTime returns the stored form of a time a query compares with,
+// clamped to the range: a time before it is before every stored time (but
+// the zero time's), one after it after all of them, so the comparison
+// comes out as it would between the times.
+func boundTime(t time.Time) int64 {
+	switch {
+	case t.IsZero() || t.Before(minTime):
+		return math.MinInt64
+	case t.After(maxTime):
+		return math.MaxInt64
+	}
+	return t.UnixNano()
+}
+
+// decodeTime is the inverse of encodeTime.
+func decodeTime(n int64) time.Time {
+	if n == math.MinInt64 {
+		return time.Time{}
+	}
+	return time.Unix(0, n).UTC()
+}
+
+// nullIfEmpty stores the empty string as NULL, for the columns whose UNIQUE
+// index must not count "no value" as a value that is taken.
+func nullIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// encodeTags returns tags as a JSON array; none is "[]".
+func encodeTags(tags []string) (string, error) {
+	if len(tags) == 0 {
+		return "[]", nil
+	}
+	b, err := json.Marshal(tags)
+	return string(b), err
+}
+
+// decodeTags returns the tags of a JSON array, nil for none.
+func decodeTags(s string) ([]string, error) {
+	var tags []string
+	if err := json.Unmarshal([]byte(s), &tags); err != nil {
+		return nil, err
+	}
+	if len(tags) == 0 {
+		return nil, nil
+	}
+	return tags, nil
+}
+
+// addressJSON is the stored form of a customerauth.Address. The JSON names
+// are part of the schema: they are spelled out here, so renaming a Go field
+// cannot orphan stored data. The conversions between the two types compile
+// only while their fields match, so a field added to Address cannot be
+// dropped silently.
+type addressJSON struct {
+	ID           string   `json:"id"`
+	FirstName    string   `json:"first_name,omitempty"`
+	LastName     string   `json:"last_name,omitempty"`
+	Company      string   `json:"company,omitempty"`
+	Address1     string   `json:"address1,omitempty"`
+	Address2     string   `json:"address2,omitempty"`
+	City         string   `json:"city,omitempty"`
+	Province     string   `json:"province,omitempty"`
+	ProvinceCode string   `json:"province_code,omitempty"`
+	Country      string   `json:"country,omitempty"`
+	CountryCode  string   `json:"country_code,omitempty"`
+	Zip          string   `json:"zip,omitempty"`
+	Phone        string   `json:"phone,omitempty"`
+	Latitude     *float64 `json:"latitude,omitempty"`
+	Longitude    *float64 `json:"longitude,omitempty"`
+}
+
+// encodeAddresses returns addrs as a JSON array; none is "[]". Coordinates
+// round-trip exactly: encoding/json writes the shortest decimal that reads
+// back as the same float64.
+func encodeAddresses(addrs []customerauth.Address) (string, error) {
+	if len(addrs) == 0 {
+		return "[]", nil
+	}
+	out := make([]addressJSON, len(addrs))
+	for i, a := range addrs {
+		out[i] = addressJSON(a)
+	}
+	b, err := json.Marshal(out)
+	return string(b), err
+}
+
+// decodeAddresses returns the addresses of a JSON array, nil for none.
+// Coordinates come back as fresh pointers, shared with nothing.
+func decodeAddresses(s string) ([]customerauth.Address, error) {
+	if s == "[]" {
+		return nil, nil
+	}
+	var in []addressJSON
+	if err := json.Unmarshal([]byte(s), &in); err != nil {
+		return nil, err
+	}
+	if len(in) == 0 {
+		return nil, nil
+	}
+	addrs := make([]customerauth.Address, len(in))
+	for i, a := range in {
+		addrs[i] = customerauth.Address(a)
+	}
+	return addrs, nil
+}
+
+// defaultAddressID applies the Store contract's rule for a new address
+// list: the default is the address ch names, or else the first address, or
+// none when the list is empty. It is the rule of customerauth's applyChange,
+// which is not exported.
+func defaultAddressID(addrs []customerauth.Address, want *string) string {
+	if len(addrs) == 0 {
+		return ""
+	}
+	if want != nil {
+		for _, a := range addrs {
+			if a.ID == *want {
+				return a.ID
+			}
+		}
+	}
+	return addrs[0].ID
+}

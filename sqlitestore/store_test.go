@@ -1,0 +1,527 @@
+package sqlitestore_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"io/fs"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/shopkit/customerauth"
+	"github.com/shopkit/customerauth/sqlitestore"
+	"github.com/shopkit/customerauth/storetest"
+)
+
+// base is the tests' "now".
+var base = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+
+// openStore opens and migrates a new database file in a fresh temporary
+// directory and closes it when the test ends.
+func openStore(t testing.TB) (*sqlitestore.Store, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "customers.db")
+	st, err := sqlitestore.Open(t.Context(), path)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := st.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	if err := st.Migrate(t.Context()); err != nil {
+		t.Fatalf("Migrate: %v", err)
+	}
+	return st, path
+}
+
+// TestStoreContract runs the Store contract suite, each behaviour on a
+// database file of its own.
+func TestStoreContract(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) customerauth.Store {
+		st, _ := openStore(t)
+		return st
+	})
+}
+
+func TestMigrateTwiceIsANoOp(t *testing.T) {
+	st, _ := openStore(t) // migrated once
+	first, err := st.AppliedMigrations(t.Context())
+	if err != nil {
+		t.Fatalf("AppliedMigrations: %v", err)
+	}
+	if err := st.Migrate(t.Context()); err != nil {
+		t.Fatalf("second Migrate: %v", err)
+	}
+	second, err := st.AppliedMigrations(t.Context())
+	if err != nil {
+		t.Fatalf("AppliedMigrations: %v", err)
+	}
+	if !slices.Equal(first, second) {
+		t.Errorf("the ledger changed on the second Migrate:\n%v\n%v", first, second)
+	}
+
+	files, err := fs.Glob(sqlitestore.Migrations(), "*.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, m := range second {
+		names = append(names, m.Name)
+		if m.AppliedAt.IsZero() || m.AppliedAt.Location() != time.UTC {
+			t.Errorf("migration %s: AppliedAt = %v, want a UTC time", m.Name, m.AppliedAt)
+		}
+	}
+	if !slices.Equal(names, files) {
+		t.Errorf("ledger lists %q, want each embedded file once: %q", names, files)
+	}
+
+	// The ledger table itself holds one row per migration.
+	var rows, distinct int
+	err = st.DB().QueryRowContext(t.Context(), `SELECT count(*), count(DISTINCT version) FROM customerauth_migrations`).Scan(&rows, &distinct)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows != len(files) || distinct != len(files) {
+		t.Errorf("customerauth_migrations has %d rows (%d versions), want %d", rows, distinct, len(files))
+	}
+}
+
+// TestConcurrentMigrate: several processes starting together each call
+// Migrate; none may fail or apply a migration twice.
+func TestConcurrentMigrate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "customers.db")
+	const n = 4
+	stores := make([]*sqlitestore.Store, n)
+	for i := range stores {
+		st, err := sqlitestore.Open(t.Context(), path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		stores[i] = st
+	}
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i, st := range stores {
+		wg.Go(func() { errs[i] = st.Migrate(t.Context()) })
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("Migrate %d: %v", i, err)
+		}
+	}
+	applied, err := stores[0].AppliedMigrations(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := fs.Glob(sqlitestore.Migrations(), "*.sql")
+	if len(applied) != len(files) {
+		t.Errorf("ledger lists %d migrations, want %d", len(applied), len(files))
+	}
+}
+
+func TestMigrationsListsEmbeddedFiles(t *testing.T) {
+	files, err := fs.Glob(sqlitestore.Migrations(), "*.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 || files[0] != "0001_init.sql" {
+		t.Fatalf("Migrations() lists %q, want 0001_init.sql first", files)
+	}
+	body, err := fs.ReadFile(sqlitestore.Migrations(), "0001_init.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, table := range []string{"customerauth_customers", "customerauth_tokens", "customerauth_replay"} {
+		if !strings.Contains(string(body), "CREATE TABLE "+table) {
+			t.Errorf("0001_init.sql does not create %s", table)
+		}
+	}
+}
+
+// TestMigrateRefusesAChangedMigration: a database migrated with another
+// version of a released file has a schema this code does not know.
+func TestMigrateRefusesAChangedMigration(t *testing.T) {
+	st, _ := openStore(t)
+	if _, err := st.DB().ExecContext(t.Context(), `UPDATE customerauth_migrations SET checksum = 'edited' WHERE version = 1`); err != nil {
+		t.Fatal(err)
+	}
+	err := st.Migrate(t.Context())
+	if err == nil || !strings.Contains(err.Error(), "0001_init.sql") {
+		t.Errorf("Migrate after the applied migration changed = %v, want an error naming the file", err)
+	}
+}
+
+// TestTablesArePrefixed: everything the store creates is named
+// customerauth_*, so it can share a database with a host's tables.
+func TestTablesArePrefixed(t *testing.T) {
+	st, _ := openStore(t)
+	rows, err := st.DB().QueryContext(t.Context(), `SELECT type, name FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var typ, name string
+		if err := rows.Scan(&typ, &name); err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, name)
+		if !strings.HasPrefix(name, "customerauth_") {
+			t.Errorf("%s %q is not prefixed customerauth_", typ, name)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"customerauth_customers", "customerauth_tokens", "customerauth_replay", "customerauth_migrations"} {
+		if !slices.Contains(names, want) {
+			t.Errorf("table %s missing; have %q", want, names)
+		}
+	}
+}
+
+// TestQueriesUseIndexes asks SQLite for the plan of every statement the
+// store runs: none may scan a table.
+func TestQueriesUseIndexes(t *testing.T) {
+	st, _ := openStore(t)
+	for name, query := range sqlitestore.Statements() {
+		args := make([]any, strings.Count(query, "?"))
+		rows, err := st.DB().QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+query, args...)
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		t.Logf("%s: %q", name, plan)
+		// An INSERT has no plan to show (its conflict checks are searches
+		// of the unique indexes); everything else must show its search.
+		if len(plan) == 0 && !strings.HasPrefix(query, "INSERT") {
+			t.Errorf("%s: empty query plan", name)
+		}
+		for _, step := range plan {
+			if strings.HasPrefix(step, "SCAN") {
+				t.Errorf("%s scans: %q", name, plan)
+			}
+		}
+	}
+}
+
+func TestOpenRefusesInMemoryAndAmbiguousPaths(t *testing.T) {
+	for _, path := range []string{"", ":memory:", "file::memory:", filepath.Join(t.TempDir(), "a?b.db")} {
+		if st, err := sqlitestore.Open(t.Context(), path); err == nil {
+			st.Close()
+			t.Errorf("Open(%q) succeeded, want an error", path)
+		}
+	}
+}
+
+// TestNewRequiresForeignKeys: a host that opens the database without
+// DSNOptions is told at Migrate, not by a token for a missing customer.
+func TestNewRequiresForeignKeys(t *testing.T) {
+	db := openDB(t, filepath.Join(t.TempDir(), "host.db"), "_journal_mode=WAL")
+	st := sqlitestore.New(db)
+	err := st.Migrate(t.Context())
+	if err == nil || !strings.Contains(err.Error(), "foreign keys") {
+		t.Errorf("Migrate without foreign keys = %v, want an error about foreign keys", err)
+	}
+	if err := st.Close(); err != nil {
+		t.Errorf("Close: %v", err)
+	}
+	// Close of a Store made by New leaves the host's database open.
+	if err := db.PingContext(t.Context()); err != nil {
+		t.Errorf("the host's database was closed by Store.Close: %v", err)
+	}
+}
+
+// TestNewWithHostDSN: a host that opens the database itself with
+// DSNOptions and keeps tables of its own beside the store's.
+func TestNewWithHostDSN(t *testing.T) {
+	db := openDB(t, filepath.Join(t.TempDir(), "host.db"), sqlitestore.DSNOptions)
+	if _, err := db.ExecContext(t.Context(), `CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id TEXT)`); err != nil {
+		t.Fatal(err)
+	}
+	st := sqlitestore.New(db)
+	if err := st.Migrate(t.Context()); err != nil {
+		t.Fatalf("Migrate: %v", err)
+	}
+	c := newCustomer("host@example.com")
+	if err := st.CreateCustomer(t.Context(), c, nil); err != nil {
+		t.Fatalf("CreateCustomer: %v", err)
+	}
+	if _, err := st.CustomerByEmail(t.Context(), "host@example.com"); err != nil {
+		t.Errorf("CustomerByEmail: %v", err)
+	}
+}
+
+// TestTimesRoundTripExactlyInUTC: nanoseconds and far dates survive, and
+// the zero time is kept as the zero time.
+func TestTimesRoundTripExactlyInUTC(t *testing.T) {
+	st, _ := openStore(t)
+	loc := time.FixedZone("UTC+5:30", 5*3600+1800)
+	cases := []time.Time{
+		time.Date(2026, 3, 4, 5, 6, 7, 123456789, loc),
+		time.Date(1700, 1, 1, 0, 0, 0, 1, time.UTC),
+		time.Date(2261, 12, 31, 23, 59, 59, 999999999, time.UTC),
+		{},
+	}
+	for _, at := range cases {
+		c := newCustomer(uuid.NewString() + "@example.com")
+		c.CreatedAt, c.UpdatedAt = at, at
+		if err := st.CreateCustomer(t.Context(), c, nil); err != nil {
+			t.Fatalf("CreateCustomer(%v): %v", at, err)
+		}
+		got, err := st.CustomerByID(t.Context(), c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !got.CreatedAt.Equal(at) || got.CreatedAt.Location() != time.UTC {
+			t.Errorf("CreatedAt %v came back as %v (%v), want the same instant in UTC", at, got.CreatedAt, got.CreatedAt.Location())
+		}
+		if at.IsZero() && !got.CreatedAt.IsZero() {
+			t.Errorf("the zero time came back as %v", got.CreatedAt)
+		}
+	}
+	// Beyond what an int64 of nanoseconds holds: refused, not garbled.
+	c := newCustomer("far@example.com")
+	c.CreatedAt = time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC)
+	if err := st.CreateCustomer(t.Context(), c, nil); err == nil {
+		t.Error("CreateCustomer with a time in the year 3000 succeeded, want an error")
+	}
+}
+
+// TestConflictErrorHasNoSecrets: errors are logged; they must not carry
+// the password hash or token hash of the refused write.
+func TestConflictErrorHasNoSecrets(t *testing.T) {
+	st, _ := openStore(t)
+	a, b := newCustomer("a@example.com"), newCustomer("b@example.com")
+	for _, c := range []*customerauth.Customer{a, b} {
+		if err := st.CreateCustomer(t.Context(), c, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hash := "$argon2id$v=19$m=64,t=1,p=1$c2VjcmV0c2FsdA$c2VjcmV0aGFzaA"
+	tok := &customerauth.Token{Hash: customerauth.HashToken("secret"), Kind: customerauth.TokenAccess, CustomerID: b.ID, CreatedAt: base, ExpiresAt: base.Add(time.Hour)}
+	_, err := st.UpdateCustomer(t.Context(), &customerauth.CustomerChange{
+		ID: b.ID, Email: new("A@example.com"), PasswordHash: &hash, UpdatedAt: base, Issue: tok,
+	})
+	if !errors.Is(err, customerauth.ErrConflict) {
+		t.Fatalf("UpdateCustomer onto a's email = %v, want ErrConflict", err)
+	}
+	msg := err.Error()
+	for _, secret := range []string{hash, "c2VjcmV0aGFzaA", string(tok.Hash[:]), hexString(tok.Hash[:])} {
+		if strings.Contains(msg, secret) {
+			t.Errorf("error %q contains a secret", msg)
+		}
+	}
+	if !strings.Contains(msg, "email_key") {
+		t.Errorf("error %q does not say which column collided", msg)
+	}
+
+	// A token for a customer that does not exist: ErrNotFound from the
+	// foreign key, again without the hash.
+	tok.CustomerID = uuid.NewString()
+	err = st.IssueToken(t.Context(), tok)
+	if !errors.Is(err, customerauth.ErrNotFound) {
+		t.Fatalf("IssueToken for a missing customer = %v, want ErrNotFound", err)
+	}
+	if strings.Contains(err.Error(), hexString(tok.Hash[:])) {
+		t.Errorf("error %q contains the token hash", err)
+	}
+}
+
+// TestRemember checks the ReplayCache contract on the store.
+func TestRemember(t *testing.T) {
+	st, _ := openStore(t)
+	ctx := t.Context()
+	key := sha256.Sum256([]byte("mac"))
+	remember := func(now, exp time.Time) bool {
+		t.Helper()
+		ok, err := st.Remember(ctx, key, now, exp)
+		if err != nil {
+			t.Fatalf("Remember: %v", err)
+		}
+		return ok
+	}
+	exp := base.Add(15 * time.Minute)
+	if !remember(base, exp) {
+		t.Error("first Remember of a key = false, want true")
+	}
+	if remember(base, exp) {
+		t.Error("second Remember before expiry = true, want false")
+	}
+	if remember(exp.Add(-time.Millisecond), exp.Add(time.Hour)) {
+		t.Error("Remember just before expiry = true, want false")
+	}
+	// Once the entry has expired the key is new again, and is kept until
+	// the new expiry.
+	if !remember(exp, exp.Add(time.Hour)) {
+		t.Error("Remember at the old expiry = false, want true")
+	}
+	if remember(exp.Add(time.Minute), exp.Add(2*time.Hour)) {
+		t.Error("Remember after re-recording = true, want false")
+	}
+	other := sha256.Sum256([]byte("other"))
+	if ok, err := st.Remember(ctx, other, base, exp); err != nil || !ok {
+		t.Errorf("Remember of another key = %v, %v; want true", ok, err)
+	}
+
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	fresh := sha256.Sum256([]byte("fresh"))
+	if _, err := st.Remember(cancelled, fresh, base, exp); !errors.Is(err, context.Canceled) {
+		t.Errorf("Remember with a cancelled context: %v, want context.Canceled", err)
+	}
+	if ok, err := st.Remember(ctx, fresh, base, exp); err != nil || !ok {
+		t.Errorf("Remember after the cancelled call = %v, %v; want true (nothing was recorded)", ok, err)
+	}
+}
+
+func TestConcurrentRememberSucceedsOnce(t *testing.T) {
+	st, _ := openStore(t)
+	key := sha256.Sum256([]byte("raced"))
+	const racers = 20
+	results := make([]bool, racers)
+	errs := make([]error, racers)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range racers {
+		wg.Go(func() {
+			<-start
+			results[i], errs[i] = st.Remember(t.Context(), key, base, base.Add(time.Minute))
+		})
+	}
+	close(start)
+	wg.Wait()
+	wins := 0
+	for i := range racers {
+		if errs[i] != nil {
+			t.Errorf("racer %d: %v", i, errs[i])
+		}
+		if results[i] {
+			wins++
+		}
+	}
+	if wins != 1 {
+		t.Errorf("%d racers were told the key was new, want exactly 1", wins)
+	}
+}
+
+// TestRememberSharedAcrossStores: two processes on one database file see
+// each other's keys.
+func TestRememberSharedAcrossStores(t *testing.T) {
+	a, path := openStore(t)
+	b, err := sqlitestore.Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	key := sha256.Sum256([]byte("shared"))
+	if ok, err := a.Remember(t.Context(), key, base, base.Add(time.Minute)); err != nil || !ok {
+		t.Fatalf("Remember on a = %v, %v", ok, err)
+	}
+	if ok, err := b.Remember(t.Context(), key, base, base.Add(time.Minute)); err != nil || ok {
+		t.Errorf("Remember of the same key on b = %v, %v; want false", ok, err)
+	}
+}
+
+func TestDeleteExpired(t *testing.T) {
+	st, _ := openStore(t)
+	ctx := t.Context()
+	c := newCustomer("sweep@example.com")
+	if err := st.CreateCustomer(ctx, c, nil); err != nil {
+		t.Fatal(err)
+	}
+	// More than one batch of expired tokens, and some that stay.
+	const expired = 1500
+	for i := range expired + 10 {
+		exp := base.Add(-time.Duration(i+1) * time.Second)
+		if i >= expired {
+			exp = base.Add(time.Hour)
+		}
+		tok := &customerauth.Token{Hash: customerauth.HashToken(uuid.NewString()), Kind: customerauth.TokenAccess, CustomerID: c.ID, CreatedAt: exp.Add(-time.Hour), ExpiresAt: exp}
+		if err := st.IssueToken(ctx, tok); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Replay entries: two expired (one exactly at now), one valid. The
+	// store's own pruning in Remember runs on the first call, before any
+	// entry exists.
+	for i, exp := range []time.Time{base.Add(-time.Minute), base, base.Add(time.Minute)} {
+		key := sha256.Sum256([]byte{byte(i)})
+		if _, err := st.Remember(ctx, key, base.Add(-time.Hour), exp); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, _, err := st.DeleteExpired(cancelled, base); !errors.Is(err, context.Canceled) {
+		t.Errorf("DeleteExpired with a cancelled context: %v, want context.Canceled", err)
+	}
+
+	tokens, replays, err := st.DeleteExpired(ctx, base)
+	if err != nil {
+		t.Fatalf("DeleteExpired: %v", err)
+	}
+	if tokens != expired || replays != 2 {
+		t.Errorf("DeleteExpired = %d tokens, %d replay entries; want %d, 2", tokens, replays, expired)
+	}
+	var left int
+	if err := st.DB().QueryRowContext(ctx, `SELECT count(*) FROM customerauth_tokens`).Scan(&left); err != nil {
+		t.Fatal(err)
+	}
+	if left != 10 {
+		t.Errorf("%d tokens left, want 10", left)
+	}
+	if tokens, replays, err := st.DeleteExpired(ctx, base); err != nil || tokens != 0 || replays != 0 {
+		t.Errorf("second DeleteExpired = %d, %d, %v; want 0, 0, nil", tokens, replays, err)
+	}
+}
+
+// TestCancelledDuringWait: a writer queued behind another gives up when
+// its context ends, and reports context.Canceled.
+func TestCancelledDuringWait(t *testing.T) {
+	st, _ := openStore(t)
+	c := newCustomer("wait@example.com")
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	// Hold SQLite's write lock from another connection.
+	conn, err := st.DB().Conn(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(t.Context(), "BEGIN IMMEDIATE"); err != nil {
+		t.Fatal(err)
+	}
+	err = st.CreateCustomer(ctx, c, nil)
+	if _, rerr := conn.ExecContext(t.Context(), "ROLLBACK"); rerr != nil {
+		t.Fatal(rerr)
+	}
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("CreateCustomer while the database is locked: %v, want context.DeadlineExceeded", err)
+	}
+	if _, err := st.CustomerByID(t.Context(), c.ID); !errors.Is(err, customerauth.ErrNotFound) {
+		t.Errorf("customer of the abandoned write: %v, want ErrNotFound", err)
+	}
+}
