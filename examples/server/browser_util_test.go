@@ -1,0 +1,347 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"github.com/shopkit/customerauth"
+)
+
+// chromiumPath returns the Chromium binary the browser tests drive:
+// $CHROMIUM when set, else Debian's /usr/bin/chromium or chromium on PATH.
+// Without one the test is skipped, unless CUSTOMERAUTH_TEST_BROWSER=1
+// demands it.
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	candidates := []string{"/usr/bin/chromium", "chromium"}
+	if env := os.Getenv("CHROMIUM"); env != "" {
+		candidates = []string{env}
+	}
+	for _, c := range candidates {
+		if p, err := exec.LookPath(c); err == nil {
+			return p
+		}
+	}
+	msg := fmt.Sprintf("no Chromium binary (looked for %s): install Debian's package with apt-get install -y chromium, or set $CHROMIUM",
+		strings.Join(candidates, ", "))
+	if os.Getenv("CUSTOMERAUTH_TEST_BROWSER") == "1" {
+		t.Fatal(msg + "; CUSTOMERAUTH_TEST_BROWSER=1 requires the browser tests")
+	}
+	t.Skip(msg)
+	return ""
+}
+
+// browser is one headless Chromium tab on the example server, with what the
+// page wrote to its console.
+type browser struct {
+	t    *testing.T
+	ctx  context.Context
+	base string // http://127.0.0.1:port
+
+	mu      sync.Mutex
+	console []chromedp.ConsoleMessage
+	shots   int
+}
+
+// startBrowser starts Chromium with a fresh profile. The browser stops when
+// the test ends.
+func startBrowser(t *testing.T, base string) *browser {
+	t.Helper()
+	path := chromiumPath(t)
+	profile := t.TempDir()
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(path),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(profile),
+		chromedp.WindowSize(1024, 900),
+	)
+	ctx, cancelTab := chromedp.NewContext(allocCtx)
+	// Registered after t.TempDir, so Chromium is gone before its profile is
+	// removed.
+	t.Cleanup(func() {
+		cancelTab()
+		cancelAlloc()
+	})
+	start := time.Now()
+	// The first Run starts the browser; it gets no timeout, which would stop
+	// the browser with it.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("starting %s: %v", path, err)
+	}
+	t.Logf("browser: %s started in %v", path, time.Since(start).Round(time.Millisecond))
+	b := &browser{t: t, ctx: ctx, base: base}
+	messages := chromedp.Console(ctx)
+	go func() {
+		for m, err := range messages {
+			if err != nil {
+				return
+			}
+			b.mu.Lock()
+			b.console = append(b.console, m)
+			b.mu.Unlock()
+		}
+	}()
+	return b
+}
+
+// problems returns the console errors and warnings so far, and whether one of
+// them is an uncaught exception or a security (CSP) violation.
+func (b *browser) problems() (lines []string, serious bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, m := range b.console {
+		switch m.Type {
+		case chromedp.ConsoleError, chromedp.ConsoleWarning, chromedp.ConsoleException:
+		default:
+			continue
+		}
+		where := ""
+		if m.URL != "" {
+			where = fmt.Sprintf(" (%s:%d)", strings.TrimPrefix(m.URL, b.base), m.Line+1)
+		}
+		lines = append(lines, m.String()+where)
+		if m.IsException() || m.Source == "security" {
+			serious = true
+		}
+	}
+	return lines, serious
+}
+
+// logConsole logs the console errors and warnings of the page.
+func (b *browser) logConsole() {
+	b.t.Helper()
+	lines, _ := b.problems()
+	for _, l := range lines {
+		b.t.Logf("browser console: %s", l)
+	}
+}
+
+// fail records what the page looked like and ends the test: a full-page
+// screenshot, the console errors, the URL and the visible text.
+func (b *browser) fail(format string, args ...any) {
+	b.t.Helper()
+	msg := fmt.Sprintf(format, args...)
+	ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+	defer cancel()
+	if loc, err := chromedp.Run(ctx, chromedp.Location()); err == nil {
+		b.t.Logf("browser: page %s", strings.TrimPrefix(loc, b.base))
+	}
+	if text, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body ? document.body.innerText : ""`)); err == nil {
+		if len(text) > 2000 {
+			text = text[:2000] + "…"
+		}
+		b.t.Logf("browser: page text:\n%s", text)
+	}
+	fields := `Array.from(document.querySelectorAll("input[id]")).map(i =>
+		"#" + i.id + "=" + (i.type === "password" ? "(" + i.value.length + " characters)" : JSON.stringify(i.value)) +
+		(i.getAttribute("aria-invalid") === "true" ? " invalid" : "")).join(", ")`
+	if s, err := chromedp.Run(ctx, chromedp.Evaluate[string](fields)); err == nil && s != "" {
+		b.t.Logf("browser: inputs: %s", s)
+	}
+	b.screenshot(ctx, "failure")
+	b.logConsole()
+	b.t.Fatal(msg)
+}
+
+// screenshot saves a full-page PNG into the test's temporary directory, or
+// into $CUSTOMERAUTH_BROWSER_ARTIFACTS when set (t.TempDir is removed when
+// the test ends), and logs its path.
+func (b *browser) screenshot(ctx context.Context, name string) {
+	b.t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		b.t.Logf("browser: no screenshot: %v", err)
+		return
+	}
+	dir := os.Getenv("CUSTOMERAUTH_BROWSER_ARTIFACTS")
+	if dir == "" {
+		dir = b.t.TempDir()
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+		b.t.Logf("browser: no screenshot: %v", err)
+		return
+	}
+	b.mu.Lock()
+	b.shots++
+	file := filepath.Join(dir, fmt.Sprintf("%s-%s-%d.png", strings.ReplaceAll(b.t.Name(), "/", "_"), name, b.shots))
+	b.mu.Unlock()
+	if err := os.WriteFile(file, png, 0o644); err != nil {
+		b.t.Logf("browser: no screenshot: %v", err)
+		return
+	}
+	b.t.Logf("browser: screenshot saved to %s", file)
+}
+
+// snap saves a screenshot of the page as it is now, when
+// $CUSTOMERAUTH_BROWSER_ARTIFACTS asks for them; it lets a person look at
+// the pages a run went through.
+func (b *browser) snap(name string) {
+	b.t.Helper()
+	if os.Getenv("CUSTOMERAUTH_BROWSER_ARTIFACTS") == "" {
+		return
+	}
+	ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+	defer cancel()
+	b.screenshot(ctx, name)
+}
+
+// do runs actions with a time limit, failing the test on error.
+func (b *browser) do(what string, actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		b.fail("%s: %v", what, err)
+	}
+}
+
+// waitFor polls the JavaScript expression until it is true. It keeps
+// polling across navigations, during which evaluation fails.
+func (b *browser) waitFor(what, expr string) {
+	b.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		ctx, cancel := context.WithTimeout(b.ctx, 2*time.Second)
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr))
+		cancel()
+		if err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			b.fail("timed out waiting for %s (last error: %v)", what, err)
+		}
+		time.Sleep(40 * time.Millisecond)
+	}
+}
+
+// js quotes s as a JavaScript string literal.
+func js(s string) string {
+	q, _ := json.Marshal(s)
+	return string(q)
+}
+
+// open loads the path and waits until app.js is ready on it.
+func (b *browser) open(path, wantPath string) {
+	b.t.Helper()
+	b.do("open "+path, chromedp.Navigate(b.base+path))
+	b.waitPage(wantPath)
+}
+
+// waitPage waits until the browser shows the page at path and its script has
+// set up the page.
+func (b *browser) waitPage(path string) {
+	b.t.Helper()
+	b.waitFor("page "+path, `location.pathname === `+js(path)+` && document.body && document.body.dataset.ready === "true"`)
+}
+
+// fill replaces the value of the input by typing.
+func (b *browser) fill(sel, value string) {
+	b.t.Helper()
+	b.do("fill "+sel,
+		chromedp.WaitVisible(chromedp.CSS(sel)),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector(`+js(sel)+`).value = ""`),
+		chromedp.SendKeys(chromedp.CSS(sel), value))
+	b.waitFor("the value of "+sel, `document.querySelector(`+js(sel)+`).value === `+js(value))
+}
+
+func (b *browser) click(sel string) {
+	b.t.Helper()
+	b.do("click "+sel, chromedp.Click(chromedp.CSS(sel)))
+}
+
+// waitText waits until the element's text contains want.
+func (b *browser) waitText(sel, want string) {
+	b.t.Helper()
+	b.waitFor(fmt.Sprintf("%s to show %q", sel, want),
+		`(() => { const el = document.querySelector(`+js(sel)+`); return !!el && el.textContent.includes(`+js(want)+`); })()`)
+}
+
+// text returns the element's text.
+func (b *browser) text(sel string) string {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.TextContent(chromedp.CSS(sel)))
+	if err != nil {
+		b.fail("read %s: %v", sel, err)
+	}
+	return strings.TrimSpace(s)
+}
+
+// tokenCookie returns the customer_access_token cookie of the server, or
+// nil.
+func (b *browser) tokenCookie() *network.Cookie {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+	defer cancel()
+	res, err := chromedp.Call(ctx, network.GetCookies, network.GetCookiesParams{URLs: []string{b.base + "/"}})
+	if err != nil {
+		b.fail("read cookies: %v", err)
+	}
+	for _, c := range res.Cookies {
+		if c.Name == customerauth.AccessTokenCookie {
+			return c
+		}
+	}
+	return nil
+}
+
+// browserOutbox is a Notifier that keeps the messages the shop sends, so the
+// test can follow the emailed links.
+type browserOutbox struct {
+	mu   sync.Mutex
+	msgs []customerauth.Notification
+}
+
+func (o *browserOutbox) Notify(_ context.Context, n customerauth.Notification) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.msgs = append(o.msgs, n)
+	return nil
+}
+
+// link returns the URL of the newest notification of the kind to email,
+// or "" when none came.
+func (o *browserOutbox) link(kind customerauth.NotificationKind, email string) string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for i := len(o.msgs) - 1; i >= 0; i-- {
+		if m := o.msgs[i]; m.Kind == kind && strings.EqualFold(m.Email, email) && m.URL != "" {
+			return m.URL
+		}
+	}
+	return ""
+}
+
+// link returns the link of the newest email of the kind to the address,
+// waiting a little for it, as a shopper would open it.
+func (b *browser) link(mail *browserOutbox, kind customerauth.NotificationKind, email string) string {
+	b.t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if u := mail.link(kind, email); u != "" {
+			return u
+		}
+		if time.Now().After(deadline) {
+			b.fail("no %v email to %s", kind, email)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

@@ -1,0 +1,241 @@
+package main
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/shopkit/customerauth"
+)
+
+// pageFiles holds the templates of the account pages and their static
+// assets (pages/assets, served at /assets/).
+//
+//go:embed pages
+var pageFiles embed.FS
+
+// pageConfig is what the account pages need to call the API.
+type pageConfig struct {
+	// StorefrontToken is sent as X-Shopify-Storefront-Access-Token by the
+	// pages' JavaScript; empty sends none.
+	StorefrontToken string
+	// APIVersion is the {version} of the endpoint path,
+	// /api/{APIVersion}/graphql.json.
+	APIVersion string
+	// Logger receives template failures; nil means slog.Default().
+	Logger *slog.Logger
+}
+
+func (c pageConfig) endpoint() string {
+	v := c.APIVersion
+	if v == "" {
+		v = defaultAPIVersion
+	}
+	return "/api/" + v + "/graphql.json"
+}
+
+// defaultAPIVersion is the API version of pages whose config names none,
+// and of GraphiQL.
+const defaultAPIVersion = "2026-04"
+
+// pageData is what a page template sees. The layout puts the settings into
+// data attributes of <body>, where app.js reads them.
+type pageData struct {
+	Page, Title     string
+	Endpoint        string
+	StorefrontToken string
+	// CustomerToken is the customer access token from the request's cookie,
+	// given only to the account page so that its JavaScript can query the
+	// customer even when the cookie is HttpOnly (Multipass).
+	CustomerToken string
+	// HasCookie tells app.js that the request carried the token cookie,
+	// which it cannot see itself when the cookie is HttpOnly.
+	HasCookie bool
+}
+
+// pageTemplates are the pages by name, each parsed with the layout.
+var pageTemplates = func() map[string]*template.Template {
+	m := map[string]*template.Template{}
+	for _, name := range []string{"login", "register", "account", "recover", "reset", "activate"} {
+		m[name] = template.Must(template.ParseFS(pageFiles, "pages/layout.html", "pages/"+name+".html"))
+	}
+	return m
+}()
+
+var graphiQLTemplate = template.Must(template.ParseFS(pageFiles, "pages/graphiql.html"))
+
+// pageSecurityPolicy allows the pages only their own scripts, styles and
+// endpoint, and no framing.
+const pageSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; " +
+	"form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+
+// mountPages registers the account pages and their assets:
+//
+//	GET  /                                  redirects to /account
+//	GET  /account                           profile, name change, password change, log out
+//	GET  /account/login                     log in with email and password
+//	GET  /account/register                  create an account
+//	GET  /account/recover                   ask for a password reset email
+//	GET  /account/reset/{id}/{token}        set a new password from the emailed link
+//	GET  /account/activate/{id}/{token}     activate an invited account
+//	POST /account/logout                    expire the token cookie, redirect to /account/login
+//	GET  /assets/app.js, /assets/style.css  the pages' script and styles
+//	GET  /assets/config.json                endpoint and storefront token, for GraphiQL
+//
+// The pages call the GraphQL endpoint from the browser, as a Shopify
+// storefront does; the server only renders them and keeps the cookie.
+func mountPages(mux *http.ServeMux, cfg pageConfig) {
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	page := func(name, title string, opts ...pageOption) http.HandlerFunc {
+		var o pageOptions
+		for _, f := range opts {
+			f(&o)
+		}
+		return func(w http.ResponseWriter, r *http.Request) {
+			d := pageData{Page: name, Title: title, Endpoint: cfg.endpoint(), StorefrontToken: cfg.StorefrontToken}
+			tok := ""
+			if ck, err := r.Cookie(customerauth.AccessTokenCookie); err == nil && ck.Value != "" && len(ck.Value) <= 256 {
+				tok, d.HasCookie = ck.Value, true
+			}
+			if o.needsLogin {
+				if tok == "" {
+					http.Redirect(w, r, "/account/login", http.StatusSeeOther)
+					return
+				}
+				d.CustomerToken = tok
+			}
+			h := w.Header()
+			if o.secretURL {
+				// The path holds a password-setting token: keep it out of
+				// the Referer of every request the page makes.
+				h.Set("Referrer-Policy", "no-referrer")
+			} else {
+				h.Set("Referrer-Policy", "same-origin")
+			}
+			render(w, logger, pageTemplates[name], d)
+		}
+	}
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/account", http.StatusSeeOther)
+	})
+	mux.HandleFunc("GET /account", page("account", "Your account", needsLogin))
+	mux.HandleFunc("GET /account/login", page("login", "Log in"))
+	mux.HandleFunc("GET /account/register", page("register", "Create account"))
+	mux.HandleFunc("GET /account/recover", page("recover", "Reset your password"))
+	mux.HandleFunc("GET /account/reset/{id}/{token}", page("reset", "Set a new password", secretURL))
+	mux.HandleFunc("GET /account/activate/{id}/{token}", page("activate", "Activate your account", secretURL))
+	mux.HandleFunc("POST /account/logout", logout)
+
+	assets, err := fs.Sub(pageFiles, "pages/assets")
+	if err != nil {
+		panic(err)
+	}
+	files := http.FileServerFS(assets)
+	mux.Handle("GET /assets/", http.StripPrefix("/assets/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "" || r.URL.Path[len(r.URL.Path)-1] == '/' {
+			http.NotFound(w, r) // no directory listings
+			return
+		}
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Header().Set("Cache-Control", "no-cache")
+		files.ServeHTTP(w, r)
+	})))
+	conf, err := json.Marshal(map[string]string{"endpoint": cfg.endpoint(), "storefrontToken": cfg.StorefrontToken})
+	if err != nil {
+		panic(err)
+	}
+	mux.HandleFunc("GET /assets/config.json", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-cache")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		_, _ = w.Write(conf)
+	})
+}
+
+type pageOptions struct{ needsLogin, secretURL bool }
+
+type pageOption func(*pageOptions)
+
+// needsLogin sends visitors without a token cookie to the login page and
+// gives the page the token.
+func needsLogin(o *pageOptions) { o.needsLogin = true }
+
+// secretURL marks a page whose URL is a credential.
+func secretURL(o *pageOptions) { o.secretURL = true }
+
+// render executes a page into a buffer first, so that a template error
+// becomes a clean 500 instead of half a page.
+func render(w http.ResponseWriter, logger *slog.Logger, t *template.Template, d pageData) {
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", d); err != nil {
+		logger.Error("pages: rendering", "page", d.Page, "error", err)
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	// The account page holds the customer's token; none of the pages is
+	// worth caching.
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Security-Policy", pageSecurityPolicy)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	_, _ = w.Write(buf.Bytes())
+}
+
+// logout expires the token cookie, including an HttpOnly one set by the
+// Multipass route, which the pages' JavaScript cannot remove. The pages
+// delete the token itself (customerAccessTokenDelete) before they post
+// here. A cross-site post is refused; a same-site fetch gets 204, a form
+// post a redirect to the login page.
+func logout(w http.ResponseWriter, r *http.Request) {
+	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
+		http.Error(w, "Cross-site logout refused", http.StatusForbidden)
+		return
+	}
+	// Two deletions: a Secure one for a Secure cookie (the Multipass
+	// route's, or one set on https), which only a Secure Set-Cookie may
+	// replace, and a plain one for a browser that refuses Secure cookies
+	// from this origin.
+	for _, secure := range []bool{true, false} {
+		http.SetCookie(w, &http.Cookie{
+			Name:     customerauth.AccessTokenCookie,
+			Value:    "",
+			Path:     "/",
+			Expires:  time.Unix(0, 0),
+			MaxAge:   -1,
+			HttpOnly: true,
+			Secure:   secure,
+			SameSite: http.SameSiteLaxMode,
+		})
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	if mode := r.Header.Get("Sec-Fetch-Mode"); mode != "" && mode != "navigate" {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	http.Redirect(w, r, "/account/login", http.StatusSeeOther)
+}
+
+// graphiQL serves the GraphiQL explorer, loaded from a CDN. It posts to
+// /api/2026-04/graphql.json and sends the storefront token that
+// /assets/config.json names.
+func graphiQL(w http.ResponseWriter, r *http.Request) {
+	var buf bytes.Buffer
+	if err := graphiQLTemplate.Execute(&buf, map[string]string{"Endpoint": "/api/" + defaultAPIVersion + "/graphql.json"}); err != nil {
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("X-Frame-Options", "DENY")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	_, _ = w.Write(buf.Bytes())
+}

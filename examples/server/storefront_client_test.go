@@ -1,0 +1,118 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/shopkit/customerauth"
+)
+
+// sfcNotifier keeps the notifications the server sends.
+type sfcNotifier struct {
+	mu   sync.Mutex
+	sent []customerauth.Notification
+}
+
+func (n *sfcNotifier) Notify(_ context.Context, m customerauth.Notification) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.sent = append(n.sent, m)
+	return nil
+}
+
+func (n *sfcNotifier) all() []customerauth.Notification {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return append([]customerauth.Notification(nil), n.sent...)
+}
+
+// TestShopifyStorefrontClient drives the example server with Shopify's
+// official JavaScript client, @shopify/storefront-api-client (pinned in
+// storefront-client/package-lock.json), through the account life cycle in
+// storefront-client/run.mjs. It needs node and npm and the npm registry;
+// without node or npm it skips, unless CUSTOMERAUTH_TEST_NODE=1.
+func TestShopifyStorefrontClient(t *testing.T) {
+	node, nodeErr := exec.LookPath("node")
+	npm, npmErr := exec.LookPath("npm")
+	if err := errors.Join(nodeErr, npmErr); err != nil {
+		if os.Getenv("CUSTOMERAUTH_TEST_NODE") == "1" {
+			t.Fatalf("CUSTOMERAUTH_TEST_NODE=1 but Node.js is missing: %v", err)
+		}
+		t.Skipf("skipping: node and npm are needed to run @shopify/storefront-api-client (set CUSTOMERAUTH_TEST_NODE=1 to make this a failure): %v", err)
+	}
+
+	dir := t.TempDir()
+	for _, name := range []string{"package.json", "package-lock.json", "run.mjs"} {
+		b, err := os.ReadFile(filepath.Join("storefront-client", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	installCtx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	install := exec.CommandContext(installCtx, npm, "ci", "--no-audit", "--no-fund")
+	install.Dir = dir
+	if out, err := install.CombinedOutput(); err != nil {
+		t.Fatalf("npm ci: %v\n%s", err, out)
+	}
+
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	const storefrontToken = "6d2f0c9a4b8e17f35a0c2e9d41b7f608"
+	notifier := &sfcNotifier{}
+	ts := httptest.NewUnstartedServer(nil)
+	srv, err := newServer(ctx, options{
+		store:           "memory",
+		shopURL:         "http://" + ts.Listener.Addr().String(),
+		storefrontToken: storefrontToken,
+		notifier:        notifier,
+		argon2:          customerauth.Argon2Params{Memory: 64, Iterations: 1, Parallelism: 1},
+		quietAccess:     true,
+		disableCleanup:  true,
+	}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		ts.Close()
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	ts.Config.Handler = srv
+	ts.Start()
+	defer ts.Close()
+
+	runCtx, cancelRun := context.WithTimeout(ctx, time.Minute)
+	defer cancelRun()
+	run := exec.CommandContext(runCtx, node, "run.mjs", ts.URL, storefrontToken)
+	run.Dir = dir
+	var out bytes.Buffer
+	run.Stdout, run.Stderr = &out, &out
+	if err := run.Run(); err != nil {
+		t.Fatalf("node run.mjs: %v\n%s", err, out.String())
+	}
+	t.Logf("node run.mjs:\n%s", strings.TrimSpace(out.String()))
+
+	// customerCreate greeted the new customer.
+	var welcomed bool
+	for _, n := range notifier.all() {
+		if n.Kind == customerauth.NotifyWelcome && strings.HasPrefix(n.Email, "storefront-client-") {
+			welcomed = true
+		}
+	}
+	if !welcomed {
+		t.Errorf("no welcome notification for the customer run.mjs created; got %+v", notifier.all())
+	}
+}
