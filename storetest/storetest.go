@@ -14,8 +14,9 @@
 // The suite is modelled on dex's storage/conformance package: a list of
 // named behaviours, each run as a subtest on a store of its own.
 //
-// A store that also implements customerauth.ReplayCache is checked against
-// that contract too, in the subtests of "ReplayCache".
+// A store that also implements customerauth.ReplayCache or
+// customerauth.Limiter is checked against that contract too, in the
+// subtests of "ReplayCache" and "Limiter".
 package storetest
 
 import (
@@ -132,6 +133,8 @@ func Run(t *testing.T, newStore func(t *testing.T) customerauth.Store) {
 			tc.run(t, newStore(t))
 		})
 	}
+
+	runLimiter(t, newStore)
 
 	// ReplayCache is optional: a Store that implements it is used for
 	// Multipass replay protection, shared by every process on one database.
