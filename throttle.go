@@ -119,24 +119,49 @@ func ipKey(ctx context.Context, prefix string) string {
 	return ""
 }
 
-// MemoryLimiter is a Limiter for one process. It counts in sliding windows
-// approximated from two fixed windows, which needs two counters per key.
-// It is safe for concurrent use; keys idle for two windows are swept.
+// WindowState is what a Limiter keeps per key: the start of the current
+// fixed window and the attempts in it and in the one before. The sliding
+// window is approximated from the two, weighing the previous window by how
+// much of it still lies inside the sliding one. Limiters that keep the
+// state elsewhere (a database) use CountAttempt, so that all of them
+// throttle alike.
+type WindowState struct {
+	Start     time.Time
+	Prev, Cur int
+}
+
+// CountAttempt records one attempt at now in st under rule and returns the
+// new state and whether the attempt is within the limit. A zero state is a
+// key never seen.
+func CountAttempt(st WindowState, rule Rule, now time.Time) (WindowState, bool) {
+	switch elapsed := now.Sub(st.Start); {
+	case st.Start.IsZero() || elapsed >= 2*rule.Window:
+		st = WindowState{Start: now.Truncate(rule.Window)}
+	case elapsed >= rule.Window:
+		st = WindowState{Start: st.Start.Add(rule.Window), Prev: st.Cur}
+	}
+	st.Cur++
+	left := 1 - float64(now.Sub(st.Start))/float64(rule.Window)
+	estimate := float64(st.Prev)*left + float64(st.Cur)
+	return st, estimate <= float64(rule.Limit)
+}
+
+// MemoryLimiter is a Limiter for one process. It is safe for concurrent
+// use; keys idle for two windows are swept.
 type MemoryLimiter struct {
 	mu        sync.Mutex
-	counts    map[string]*windowCount
+	counts    map[string]*memoryCount
 	nextSweep time.Time
 }
 
-type windowCount struct {
-	start     time.Time // start of the current fixed window
-	window    time.Duration
-	prev, cur int
+type memoryCount struct {
+	WindowState
+	window time.Duration
 }
 
 // NewMemoryLimiter returns an empty MemoryLimiter.
 func NewMemoryLimiter() *MemoryLimiter {
-	return &MemoryLimiter{counts: map[string]*windowCount{}}
+	return &MemoryLimiter{counts: map[string]*memoryCount{}}
 }
 
 // Allow implements Limiter.
@@ -148,7 +173,7 @@ func (m *MemoryLimiter) Allow(ctx context.Context, key string, rule Rule, now ti
 	defer m.mu.Unlock()
 	if !now.Before(m.nextSweep) {
 		for k, c := range m.counts {
-			if now.Sub(c.start) >= 2*c.window {
+			if now.Sub(c.Start) >= 2*c.window {
 				delete(m.counts, k)
 			}
 		}
@@ -156,39 +181,10 @@ func (m *MemoryLimiter) Allow(ctx context.Context, key string, rule Rule, now ti
 	}
 	c := m.counts[key]
 	if c == nil {
-		c = &windowCount{start: now.Truncate(rule.Window), window: rule.Window}
+		c = &memoryCount{window: rule.Window}
 		m.counts[key] = c
 	}
-	c.advance(now)
-	c.cur++
-	return c.estimate(now) <= float64(rule.Limit), nil
-}
-
-// advance moves the fixed windows forward to the one that holds now.
-func (c *windowCount) advance(now time.Time) {
-	switch elapsed := now.Sub(c.start); {
-	case elapsed < c.window:
-	case elapsed < 2*c.window:
-		c.prev, c.cur = c.cur, 0
-		c.start = c.start.Add(c.window)
-	default:
-		c.prev, c.cur = 0, 0
-		c.start = now.Truncate(c.window)
-	}
-}
-
-// estimate weighs the previous window by how much of it still lies inside
-// the sliding window that ends at now.
-func (c *windowCount) estimate(now time.Time) float64 {
-	left := 1 - float64(now.Sub(c.start))/float64(c.window)
-	return float64(c.prev)*left + float64(c.cur)
-}
-
-// SlidingWindowCount is the estimate MemoryLimiter uses, exported for Limiter
-// implementations that keep the two counters elsewhere (a database), so that
-// all of them throttle alike: prev and cur are the attempts in the previous
-// and in the current fixed window, which started at start.
-func SlidingWindowCount(prev, cur int, start, now time.Time, window time.Duration) float64 {
-	c := windowCount{start: start, window: window, prev: prev, cur: cur}
-	return c.estimate(now)
+	var ok bool
+	c.WindowState, ok = CountAttempt(c.WindowState, rule, now)
+	return ok, nil
 }
