@@ -68,7 +68,8 @@ func (s *Store) Remember(ctx context.Context, key [32]byte, now, expiresAt time.
 }
 
 // DeleteExpired deletes every token and every replay cache entry that
-// expired at or before now, and reports how many of each it deleted.
+// expired at or before now, and the attempt counters idle for two windows,
+// and reports how many tokens and replay entries it deleted.
 // Expired entries are refused whether or not they are deleted, so this is
 // housekeeping: it is the call a host schedules, say hourly, to keep the
 // tables small. It deletes in batches of short transactions, so it never
@@ -78,7 +79,10 @@ func (s *Store) DeleteExpired(ctx context.Context, now time.Time) (tokens, repla
 	if tokens, err = s.DeleteExpiredTokens(ctx, now); err != nil {
 		return tokens, 0, err
 	}
-	replays, err = s.sweep(ctx, "delete expired replay entries", deleteExpiredReplaySQL, now)
+	if replays, err = s.sweep(ctx, "delete expired replay entries", deleteExpiredReplaySQL, now); err != nil {
+		return tokens, replays, err
+	}
+	_, err = s.sweep(ctx, "delete idle attempt counters", deleteIdleLimitsSQL, now)
 	return tokens, replays, err
 }
 
