@@ -223,12 +223,18 @@ func BenchmarkMillion(b *testing.B) {
 		b.Fatal(err)
 	}
 	h := svc.Handler()
-	// Warm up: open the pool's connections and prepare the statements, as
-	// a server that has been up for a while has.
-	warm := rand.New(rand.NewPCG(0, 0))
-	for range 2000 {
-		serveCustomer(b, h, warm.IntN(benchCustomers))
+	// Warm up: open the pool's connections and prepare the statements on
+	// each, as on a server that has been up for a while.
+	var warm sync.WaitGroup
+	for g := range int(pool.Config().MaxConns) {
+		warm.Go(func() {
+			rng := rand.New(rand.NewPCG(0, uint64(g)))
+			for range 500 {
+				h.ServeHTTP(httptest.NewRecorder(), customerRequest(rng.IntN(benchCustomers)))
+			}
+		})
 	}
+	warm.Wait()
 
 	b.Run("customer", func(b *testing.B) {
 		rng := rand.New(rand.NewPCG(1, uint64(b.N)))

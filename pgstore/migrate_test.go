@@ -138,7 +138,7 @@ func TestSchemaObjects(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"customerauth_customers", "customerauth_migrations", "customerauth_replay", "customerauth_tokens"}
+	want := []string{"customerauth_customers", "customerauth_limits", "customerauth_migrations", "customerauth_replay", "customerauth_tokens"}
 	if !slices.Equal(tables, want) {
 		t.Errorf("tables %v, want %v", tables, want)
 	}

@@ -43,7 +43,8 @@ func (s *Store) Remember(ctx context.Context, key [32]byte, now, expiresAt time.
 }
 
 // DeleteExpired deletes the tokens and replay cache entries that expired
-// at or before now and reports how many of each it deleted. Nothing in the
+// at or before now, and the attempt counters idle for two windows, and
+// reports how many tokens and replay entries it deleted. Nothing in the
 // Store runs it: a host calls it on a schedule of its choosing (say,
 // hourly from a ticker or a cron job), from any one process or from all of
 // them, since concurrent sweeps skip each other's rows instead of waiting.
@@ -52,6 +53,9 @@ func (s *Store) DeleteExpired(ctx context.Context, now time.Time) (tokens, repla
 	if tokens, err = s.DeleteExpiredTokens(ctx, now); err != nil {
 		return tokens, 0, err
 	}
-	replays, err = s.sweep(ctx, "delete expired replay entries", deleteExpiredReplays, now)
+	if replays, err = s.sweep(ctx, "delete expired replay entries", deleteExpiredReplays, now); err != nil {
+		return tokens, replays, err
+	}
+	_, err = s.sweep(ctx, "delete idle attempt counters", deleteIdleLimits, now)
 	return tokens, replays, err
 }
