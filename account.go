@@ -113,7 +113,7 @@ func (s *Service) CreateCustomer(ctx context.Context, in CustomerCreateInput) (*
 	if err := s.throttle(ctx, "create", limitCheck{ipKey(ctx, "create"), s.throttleCfg.CreatePerIP}); err != nil {
 		return nil, err
 	}
-	key := emailKey(p.email)
+	key := EmailKey(p.email)
 	switch existing, err := s.store.CustomerByEmail(ctx, key); {
 	case err == nil && s.cfg.HideAccountExistence:
 		return nil, s.hideExisting(ctx, existing, in.Password)
@@ -263,7 +263,7 @@ func (s *Service) UpdateCustomer(ctx context.Context, accessToken string, in Cus
 	ch := &CustomerChange{ID: c.ID, AcceptsMarketing: in.AcceptsMarketing, UpdatedAt: now}
 	key := c.EmailKey
 	if in.Email != nil {
-		key = emailKey(p.email)
+		key = EmailKey(p.email)
 		if key != c.EmailKey {
 			if other, err := s.store.CustomerByEmail(ctx, key); err == nil && other.ID != c.ID {
 				return nil, nil, emailTaken()
@@ -314,7 +314,7 @@ func (s *Service) UpdateCustomer(ctx context.Context, accessToken string, in Cus
 // enabled gets no email and no error, as on Shopify: it has no password to
 // reset and its owner activates it from the activation email instead.
 func (s *Service) Recover(ctx context.Context, email string) error {
-	key := emailKey(NormalizeEmail(email))
+	key := EmailKey(NormalizeEmail(email))
 	if err := s.throttle(ctx, "recover",
 		limitCheck{"recover:email:" + key, s.throttleCfg.RecoverPerEmail},
 		limitCheck{ipKey(ctx, "recover"), s.throttleCfg.RecoverPerIP},
@@ -437,7 +437,7 @@ func (s *Service) InviteCustomer(ctx context.Context, in InviteInput) (*Customer
 	if len(errs) > 0 {
 		return nil, joinUserErrors(errs)
 	}
-	key := emailKey(p.email)
+	key := EmailKey(p.email)
 	switch existing, err := s.store.CustomerByEmail(ctx, key); {
 	case err == nil && existing.State == StateEnabled:
 		return nil, emailTaken()

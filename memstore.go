@@ -196,7 +196,7 @@ func (m *MemoryStore) UpdateCustomer(ctx context.Context, ch *CustomerChange) (*
 func applyChange(c *Customer, ch *CustomerChange) {
 	if ch.Email != nil {
 		c.Email = *ch.Email
-		c.EmailKey = emailKey(*ch.Email)
+		c.EmailKey = EmailKey(*ch.Email)
 	}
 	setIf(&c.Phone, ch.Phone)
 	setIf(&c.FirstName, ch.FirstName)

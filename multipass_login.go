@@ -132,7 +132,7 @@ func checkMultipassPayload(p *MultipassPayload) (*multipassInput, error) {
 		return nil, refuse("payload field %s: %s", strings.Join(errs[0].Field, "."), errs[0].Message)
 	}
 	in := &multipassInput{
-		email: pr.email, key: emailKey(pr.email), firstName: pr.firstName, lastName: pr.lastName,
+		email: pr.email, key: EmailKey(pr.email), firstName: pr.firstName, lastName: pr.lastName,
 		identifier: strings.TrimSpace(p.Identifier), defaultIndex: -1,
 	}
 	if utf8.RuneCountInString(in.identifier) > maxNameLength {

@@ -17,7 +17,7 @@ const maxPasswordBytes = 4 * maxPasswordLength
 // so the answer does not tell which emails have accounts.
 func (s *Service) CreateAccessToken(ctx context.Context, email, password string) (*AccessToken, error) {
 	unidentified := userErr(CodeUnidentifiedCustomer, "Unidentified customer")
-	key := emailKey(NormalizeEmail(email))
+	key := EmailKey(NormalizeEmail(email))
 	// Every attempt counts against the account and the client, known
 	// account or not, before any hashing is paid for.
 	if err := s.throttle(ctx, "login",

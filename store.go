@@ -54,8 +54,8 @@ type Store interface {
 	// UpdateCustomer applies ch as one unit: either every part of it takes
 	// effect or none does. It returns the customer as stored afterwards,
 	// ErrNotFound when the customer does not exist or ch.Consume names a
-	// token that cannot be used, and ErrConflict when the new email or phone
-	// belongs to another customer.
+	// token that cannot be used, and ErrConflict when the new email, phone
+	// or Multipass identifier belongs to another customer.
 	UpdateCustomer(ctx context.Context, ch *CustomerChange) (*Customer, error)
 
 	// IssueToken stores tok. An activation or reset token replaces every

@@ -25,10 +25,11 @@ func NormalizeEmail(s string) string {
 	return s
 }
 
-// emailKey is the form under which emails are unique: two addresses that
-// differ only in case belong to one customer.
-func emailKey(normalized string) string {
-	return strings.ToLower(normalized)
+// EmailKey returns the form under which emails are unique (Customer.EmailKey):
+// two addresses that differ only in case belong to one customer. Stores use
+// it when a change sets a new email.
+func EmailKey(email string) string {
+	return strings.ToLower(email)
 }
 
 // validateEmail checks a normalized email. The field path is relative to the

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -263,7 +262,7 @@ func changeArgs(ch *customerauth.CustomerChange) ([]any, error) {
 		// The Service's EmailKey is the lowercased normalized email
 		// (customerauth's emailKey); it is computed here, not with
 		// PostgreSQL's lower(), so both sides agree on every character.
-		k := strings.ToLower(*ch.Email)
+		k := customerauth.EmailKey(*ch.Email)
 		emailKey = &k
 	}
 	var state *int16

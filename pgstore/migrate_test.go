@@ -249,6 +249,10 @@ func TestStatementsUseIndexes(t *testing.T) {
 	}
 	_, err = s.Remember(ctx, [32]byte{1}, base, base.Add(time.Hour))
 	must(err)
+	for range 2 {
+		_, err = s.Allow(ctx, "login:account:idx@example.com", customerauth.Rule{Limit: 5, Window: time.Minute}, base)
+		must(err)
+	}
 	_, _, err = s.DeleteExpired(ctx, base)
 	must(err)
 

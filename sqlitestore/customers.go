@@ -238,7 +238,7 @@ func updateCustomerSQL(ch *customerauth.CustomerChange) (string, []any, error) {
 	if ch.Email != nil {
 		set("email", *ch.Email)
 		// As customerauth derives EmailKey (Customer.EmailKey).
-		set("email_key", strings.ToLower(*ch.Email))
+		set("email_key", customerauth.EmailKey(*ch.Email))
 	}
 	if ch.Phone != nil {
 		set("phone", nullIfEmpty(*ch.Phone))
