@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 )
@@ -80,6 +81,20 @@ func checkProfile(email, phone, firstName, lastName *string) (profile, []*UserEr
 	return p, errs
 }
 
+// newCustomer returns a customer with a new UUIDv7 (time-ordered, so new
+// rows land together in the stores' indexes) made of p.
+func (p profile) newCustomer(state State, acceptsMarketing bool, now time.Time) (*Customer, error) {
+	id, err := uuid.NewV7()
+	if err != nil {
+		return nil, err
+	}
+	return &Customer{
+		ID: id.String(), Email: p.email, EmailKey: EmailKey(p.email), Phone: p.phone,
+		FirstName: p.firstName, LastName: p.lastName, AcceptsMarketing: acceptsMarketing,
+		State: state, CreatedAt: now, UpdatedAt: now,
+	}, nil
+}
+
 func joinUserErrors(errs []*UserError) error {
 	out := make([]error, len(errs))
 	for i, e := range errs {
@@ -124,14 +139,9 @@ func (s *Service) CreateCustomer(ctx context.Context, in CustomerCreateInput) (*
 	}
 
 	now := s.now()
-	id, err := uuid.NewV7()
+	c, err := p.newCustomer(StateEnabled, in.AcceptsMarketing, now)
 	if err != nil {
 		return nil, err
-	}
-	c := &Customer{
-		ID: id.String(), Email: p.email, EmailKey: key, Phone: p.phone,
-		FirstName: p.firstName, LastName: p.lastName, AcceptsMarketing: in.AcceptsMarketing,
-		State: StateEnabled, CreatedAt: now, UpdatedAt: now,
 	}
 	var tok *Token
 	var link string
@@ -448,15 +458,11 @@ func (s *Service) InviteCustomer(ctx context.Context, in InviteInput) (*Customer
 		return nil, storeErr("invite", err)
 	}
 	now := s.now()
-	id, err := uuid.NewV7()
+	c, err := p.newCustomer(StateInvited, in.AcceptsMarketing, now)
 	if err != nil {
 		return nil, err
 	}
-	c := &Customer{
-		ID: id.String(), Email: p.email, EmailKey: key, Phone: p.phone,
-		FirstName: p.firstName, LastName: p.lastName, AcceptsMarketing: in.AcceptsMarketing,
-		Tags: slices.Clone(in.Tags), State: StateInvited, CreatedAt: now, UpdatedAt: now,
-	}
+	c.Tags = slices.Clone(in.Tags)
 	secret, tok := newLinkToken(TokenActivation, c.ID, now, s.cfg.ActivationTTL)
 	if err := s.store.CreateCustomer(ctx, c, tok); err != nil {
 		if errors.Is(err, ErrConflict) {
