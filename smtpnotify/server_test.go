@@ -141,7 +141,7 @@ func (s *session) Data(r io.Reader) error {
 func (s *session) Reset() {
 	s.cur = received{}
 	if s.b.hangUp && s.got {
-		_ = s.conn.Close()
+		_ = s.conn.Conn().Close() // Conn.Close would deadlock inside Reset
 	}
 }
 
@@ -149,6 +149,7 @@ func (s *session) Logout() error { return nil }
 
 // serverOpts says how the test server listens.
 type serverOpts struct {
+	addr     string      // where to listen; empty means 127.0.0.1:0
 	startTLS *tls.Config // offered with STARTTLS
 	implicit *tls.Config // TLS from the first byte
 }
@@ -156,7 +157,11 @@ type serverOpts struct {
 // startServer runs an SMTP server for b on 127.0.0.1 and returns its port.
 func startServer(t *testing.T, b *backend, o serverOpts) int {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addr := o.addr
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,6 +190,8 @@ func startServer(t *testing.T, b *backend, o serverOpts) int {
 			}
 		}
 		_ = s.Close()
+		// Close misses a listener that Serve has not registered yet.
+		_ = l.Close()
 		<-done
 	})
 	return ln.Addr().(*net.TCPAddr).Port

@@ -37,6 +37,7 @@ import (
 	"net"
 	"net/mail"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -106,7 +107,8 @@ func (p TLSPolicy) String() string {
 // Config configures a Notifier. Host and From are required; every other
 // field has a default that suits a submission server on port 587.
 type Config struct {
-	// Host is the mail server's host name or IP address, without a port.
+	// Host is the mail server's host name or IP address, without a port;
+	// an IPv6 address may be written with or without brackets.
 	// With TLS it is also the name the certificate must carry (unless
 	// TLSConfig says otherwise).
 	Host string
@@ -198,6 +200,9 @@ func New(cfg Config) (*Notifier, error) {
 	if _, _, err := net.SplitHostPort(host); err == nil {
 		return nil, fmt.Errorf("smtpnotify: Config.Host %q must not include a port; set Config.Port", host)
 	}
+	if strings.HasPrefix(host, "[") && strings.HasSuffix(host, "]") {
+		host = host[1 : len(host)-1] // an IPv6 literal as in a URL
+	}
 	if cfg.TLSPolicy > TLSNone {
 		return nil, fmt.Errorf("smtpnotify: unknown Config.TLSPolicy %d", uint8(cfg.TLSPolicy))
 	}
@@ -281,7 +286,7 @@ func (nt *Notifier) Notify(ctx context.Context, n customerauth.Notification) err
 	}
 
 	ctx, cancel := context.WithTimeout(ctx, nt.timeout)
-	// Cancelling closes the connection (see dial), also on the paths where
+	// Cancelling closes the connection (see dialer), also on the paths where
 	// go-mail would leave it open.
 	defer cancel()
 	client, err := nt.client(ctx)
@@ -375,7 +380,9 @@ func (nt *Notifier) client(ctx context.Context) (*gomail.Client, error) {
 // closed when ctx ends, which aborts a delivery stuck at any stage: go-mail
 // itself consults the context only while dialing.
 func (nt *Notifier) dialer(ctx context.Context) gomail.DialContextFunc {
-	return func(dialCtx context.Context, network, addr string) (net.Conn, error) {
+	// go-mail's address is host:port, wrong for IPv6 literals.
+	addr := net.JoinHostPort(nt.host, strconv.Itoa(nt.port))
+	return func(dialCtx context.Context, network, _ string) (net.Conn, error) {
 		var conn net.Conn
 		var err error
 		if nt.policy == TLSImplicit {

@@ -451,6 +451,23 @@ func TestNotifyImplicitTLS(t *testing.T) {
 	}
 }
 
+func TestNotifyIPv6(t *testing.T) {
+	if ln, err := net.Listen("tcp", "[::1]:0"); err != nil {
+		t.Skipf("no IPv6 loopback: %v", err)
+	} else {
+		_ = ln.Close()
+	}
+	for _, host := range []string{"::1", "[::1]"} {
+		b := &backend{user: "shop", pass: testPassword}
+		port := startServer(t, b, serverOpts{addr: "[::1]:0"})
+		n := notifierFor(t, port, func(c *smtpnotify.Config) { c.Host, c.Username, c.Password = host, "shop", testPassword })
+		if err := n.Notify(context.Background(), customerauth.Notification{Kind: customerauth.NotifyWelcome, Email: "ann@example.com"}); err != nil {
+			t.Fatalf("host %s: %v", host, err)
+		}
+		only(t, b)
+	}
+}
+
 func TestNotifyConcurrent(t *testing.T) {
 	b := &backend{}
 	n := notifierFor(t, startServer(t, b, serverOpts{}), nil)
