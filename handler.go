@@ -75,14 +75,20 @@ func (s *Service) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, response{Errors: []gqlerrors.FormattedError{plainError("Parameter 'query' must be present.", "BAD_REQUEST")}})
 		return
 	}
-	doc, errs := s.prepare(req.Query)
+	cd, errs := s.prepare(req.Query)
 	if errs != nil {
 		writeJSON(w, http.StatusOK, response{Errors: errs})
 		return
 	}
+	doc := cd.doc
 	if r.Method == http.MethodGet && isMutation(doc, req.OperationName) {
 		w.Header().Set("Allow", "POST")
 		writeJSON(w, http.StatusMethodNotAllowed, response{Errors: []gqlerrors.FormattedError{plainError("Mutations must be sent with POST.", "BAD_REQUEST")}})
+		return
+	}
+	// Cached documents run on their compiled plan (fastexec.go) unless it
+	// declines the operation or the variables; graphql.Execute answers the rest.
+	if p := cd.plan(s.gql.schema, req.OperationName); p != nil && s.serveFast(ctx, w, p, req.Variables) {
 		return
 	}
 	res := graphql.Execute(graphql.ExecuteParams{
@@ -105,10 +111,10 @@ const maxCachedDocument = 8 << 10
 // cached by their text, so a client repeating a document (as storefronts
 // do) skips all of it; refused ones are not, so they cannot push the
 // useful entries out for free.
-func (s *Service) prepare(query string) (*ast.Document, []gqlerrors.FormattedError) {
+func (s *Service) prepare(query string) (*cachedDoc, []gqlerrors.FormattedError) {
 	if s.docs != nil {
-		if doc, ok := s.docs.Get(query); ok {
-			return doc, nil
+		if cd, ok := s.docs.Get(query); ok {
+			return cd, nil
 		}
 	}
 	// The document is measured as text, then as a tree, before graphql-go
@@ -129,10 +135,12 @@ func (s *Service) prepare(query string) (*ast.Document, []gqlerrors.FormattedErr
 	if v := graphql.ValidateDocument(&s.gql.schema, doc, nil); !v.IsValid {
 		return nil, v.Errors
 	}
-	if s.docs != nil && len(query) <= maxCachedDocument {
-		s.docs.Add(query, doc)
+	if s.docs == nil || len(query) > maxCachedDocument {
+		return &cachedDoc{doc: doc}, nil // not kept: no plan is compiled
 	}
-	return doc, nil
+	cd := newCachedDoc(doc)
+	s.docs.Add(query, cd)
+	return cd, nil
 }
 
 // requestError is a request the handler cannot run, with the HTTP status

@@ -75,7 +75,7 @@ func TestMultipassCreatesTheCustomer(t *testing.T) {
 		t.Fatalf("redeem: %q %v", tok, errs)
 	}
 	r := e.do(`query($t: String!) { customer(customerAccessToken: $t) { email firstName lastName tags defaultAddress { address1 countryCodeV2 } addresses(first: 5) { nodes { address1 } } } }`, map[string]any{"t": tok})
-	want := `{"data":{"customer":{"addresses":{"nodes":[{"address1":"123 Oak St"},{"address1":"1 Elm St"}]},"defaultAddress":{"address1":"1 Elm St","countryCodeV2":"CA"},"email":"Nic.Potts@example.com","firstName":"Nic","lastName":"Potts","tags":["vip","wholesale"]}}}`
+	want := `{"data":{"customer":{"email":"Nic.Potts@example.com","firstName":"Nic","lastName":"Potts","tags":["vip","wholesale"],"defaultAddress":{"address1":"1 Elm St","countryCodeV2":"CA"},"addresses":{"nodes":[{"address1":"123 Oak St"},{"address1":"1 Elm St"}]}}}}`
 	if strings.TrimSpace(r.Raw) != want {
 		t.Errorf("customer:\n%s\nwant\n%s", r.Raw, want)
 	}

@@ -14,7 +14,6 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/graphql-go/graphql"
-	"github.com/graphql-go/graphql/language/ast"
 	lru "github.com/hashicorp/golang-lru/v2"
 )
 
@@ -169,7 +168,7 @@ type Service struct {
 	limiter           Limiter
 	hashSlots         chan struct{}
 	commonPasswords   func() map[string]struct{}
-	docs              *lru.Cache[string, *ast.Document] // nil when disabled
+	docs              *lru.Cache[string, *cachedDoc] // nil when disabled
 
 	gql *schema
 }
@@ -235,7 +234,7 @@ func New(cfg Config) (*Service, error) {
 	s.hashSlots = make(chan struct{}, s.throttleCfg.MaxConcurrentHashes)
 	setDefault(&cfg.DocumentCache, 512)
 	if cfg.DocumentCache > 0 {
-		if s.docs, err = lru.New[string, *ast.Document](cfg.DocumentCache); err != nil {
+		if s.docs, err = lru.New[string, *cachedDoc](cfg.DocumentCache); err != nil {
 			return nil, err
 		}
 	}
