@@ -10,10 +10,16 @@
 // Schema, QueryFields, MutationFields and CustomerType let a host merge them
 // into a graphql-go schema of its own.
 //
-// Customers and tokens live in a Store. MemoryStore is the built-in one; a
-// store for other persistence passes the contract suite in package
-// storetest. Tokens are stored only as SHA-256 hashes and passwords as
-// argon2id hashes, so a copy of the store lets no one log in.
+// Customers and tokens live in a Store: MemoryStore is built in, packages
+// sqlitestore and pgstore keep them in SQLite and PostgreSQL, and any other
+// store passes the contract suite in package storetest. Tokens are stored
+// only as SHA-256 hashes and passwords as argon2id hashes, so a copy of the
+// store lets no one log in. Package smtpnotify delivers the emails.
+//
+// Handler checks every document against Limits before graphql-go sees it,
+// throttles credential checks through a Limiter, and runs documents it has
+// seen before from a compiled plan. SECURITY.md and BENCHMARKS.md in the
+// repository give the details and the measurements.
 //
 // Errors take two channels, as on Shopify. Problems the customer can fix
 // come back as *UserError values (see UserErrors) and appear in the payload's
