@@ -352,3 +352,55 @@ func TestCommonPasswordsAreRefused(t *testing.T) {
 	}
 	e.do(createDoc, map[string]any{"input": map[string]any{"email": "ann@example.com", "password": "plum tractor sings"}}).noErrors(t, "customerCreate")
 }
+
+// keyRecorder is a Limiter that remembers the keys it was asked about.
+type keyRecorder struct {
+	mu   sync.Mutex
+	keys map[string]int
+	next customerauth.Limiter
+}
+
+func (k *keyRecorder) Allow(ctx context.Context, key string, rule customerauth.Rule, now time.Time) (bool, error) {
+	k.mu.Lock()
+	k.keys[key]++
+	k.mu.Unlock()
+	return k.next.Allow(ctx, key, rule, now)
+}
+
+func TestLimiterKeysStaySmallAndThrottledClientsAddNone(t *testing.T) {
+	rec := &keyRecorder{keys: map[string]int{}, next: customerauth.NewMemoryLimiter()}
+	e := newEnv(t, func(c *customerauth.Config) {
+		c.Limiter = rec
+		c.Throttle.LoginPerIP = customerauth.Rule{Limit: 5, Window: time.Hour}
+	})
+	long := strings.Repeat("x", 100_000) + "@example.com"
+	for i := range 50 {
+		e.from("192.0.2.9:1", nil, loginDoc, loginVars(fmt.Sprintf("%d%s", i, long), "whatever pass"))
+	}
+	accounts := 0
+	for k := range rec.keys {
+		if len(k) > 64 {
+			t.Errorf("limiter key of %d bytes", len(k))
+		}
+		if strings.HasPrefix(k, "login:account:") {
+			accounts++
+		}
+	}
+	if accounts != 5 {
+		t.Errorf("%d account counters for a client allowed 5 attempts, want 5", accounts)
+	}
+}
+
+func TestIPv6ClientsShareTheirSlash64(t *testing.T) {
+	e := newEnv(t, func(c *customerauth.Config) { c.Throttle.LoginPerIP = customerauth.Rule{Limit: 3, Window: time.Hour} })
+	for i := range 4 {
+		r := e.from(fmt.Sprintf("[2001:db8:1:2::%x]:443", i+1), nil, loginDoc, loginVars(fmt.Sprintf("v6-%d@example.com", i), "whatever pass"))
+		if i == 3 {
+			wantThrottled(t, r, "customerAccessTokenCreate", loginThrottled)
+		}
+	}
+	// Another /64 has its own allowance.
+	if r := e.from("[2001:db8:1:3::1]:443", nil, loginDoc, loginVars("other@example.com", "whatever pass")); len(r.Errors) > 0 {
+		t.Errorf("another /64 was throttled: %s", r.Raw)
+	}
+}

@@ -326,8 +326,8 @@ func (s *Service) UpdateCustomer(ctx context.Context, accessToken string, in Cus
 func (s *Service) Recover(ctx context.Context, email string) error {
 	key := EmailKey(NormalizeEmail(email))
 	if err := s.throttle(ctx, "recover",
-		limitCheck{"recover:email:" + key, s.throttleCfg.RecoverPerEmail},
 		limitCheck{ipKey(ctx, "recover"), s.throttleCfg.RecoverPerIP},
+		limitCheck{accountKey("recover", key), s.throttleCfg.RecoverPerEmail},
 	); err != nil {
 		return err
 	}

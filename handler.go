@@ -64,7 +64,16 @@ func (s *Service) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx = context.WithValue(ctx, grantsKey{}, g)
-	ctx = WithClientIP(ctx, s.clientIP(r, g))
+	ip := s.clientIP(r, g)
+	if ip == "" {
+		// A peer that is not an IP address (a proxy on a Unix socket)
+		// leaves the per-IP limits without a key: say so, once.
+		s.unknownClient.Do(func() {
+			s.log.Warn("customerauth: a request came without a usable client IP address; per-IP limits do not apply to such requests",
+				"remote_addr", r.RemoteAddr)
+		})
+	}
+	ctx = WithClientIP(ctx, ip)
 
 	req, herr := readRequest(w, r, s.limits.MaxBodyBytes)
 	if herr != nil {

@@ -168,6 +168,7 @@ type Service struct {
 	limiter           Limiter
 	hashSlots         chan struct{}
 	commonPasswords   func() map[string]struct{}
+	unknownClient     sync.Once                      // warns once about requests without a client IP
 	docs              *lru.Cache[string, *cachedDoc] // nil when disabled
 
 	gql *schema

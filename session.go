@@ -18,11 +18,11 @@ const maxPasswordBytes = 4 * maxPasswordLength
 func (s *Service) CreateAccessToken(ctx context.Context, email, password string) (*AccessToken, error) {
 	unidentified := userErr(CodeUnidentifiedCustomer, "Unidentified customer")
 	key := EmailKey(NormalizeEmail(email))
-	// Every attempt counts against the account and the client, known
+	// Every attempt counts against the client and the account, known
 	// account or not, before any hashing is paid for.
 	if err := s.throttle(ctx, "login",
-		limitCheck{"login:account:" + key, s.throttleCfg.LoginPerAccount},
 		limitCheck{ipKey(ctx, "login"), s.throttleCfg.LoginPerIP},
+		limitCheck{accountKey("login", key), s.throttleCfg.LoginPerAccount},
 	); err != nil {
 		return nil, err
 	}

@@ -2,7 +2,10 @@ package customerauth
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"net/netip"
 	"sync"
 	"time"
 )
@@ -84,12 +87,14 @@ func (t Throttle) withDefaults(procs int) Throttle {
 // answers it with a top-level THROTTLED error.
 var ErrThrottled = errors.New("customerauth: too many attempts")
 
-// throttle asks the Limiter about each key under its rule and returns
-// ErrThrottled when any is over. Empty keys (an unknown client IP) are
-// skipped. Every key is counted, even after one refuses, so that each
-// dimension sees every attempt.
+// throttle asks the Limiter about each key under its rule, in order, and
+// returns ErrThrottled when one is over. The client's key comes first: a
+// client over its limit is refused before its attempt is counted against
+// an account, so a throttled client cannot make the Limiter keep a counter
+// for every email it makes up. Otherwise every key is counted, so each
+// dimension sees every attempt. Empty keys (an unknown client IP) are
+// skipped.
 func (s *Service) throttle(ctx context.Context, operation string, checks ...limitCheck) error {
-	over := false
 	for _, c := range checks {
 		if c.key == "" || c.rule.Limit < 0 {
 			continue
@@ -98,11 +103,10 @@ func (s *Service) throttle(ctx context.Context, operation string, checks ...limi
 		if err != nil {
 			return storeErr("limiter", err)
 		}
-		over = over || !ok
-	}
-	if over {
-		s.emit(ctx, EventThrottled, "", operation)
-		return ErrThrottled
+		if !ok {
+			s.emit(ctx, EventThrottled, "", operation)
+			return ErrThrottled
+		}
 	}
 	return nil
 }
@@ -112,11 +116,25 @@ type limitCheck struct {
 	rule Rule
 }
 
+// accountKey is the Limiter key of an email: a digest, so that keys have
+// one size however long the email a client sends.
+func accountKey(prefix, emailKey string) string {
+	sum := sha256.Sum256([]byte(emailKey))
+	return prefix + ":account:" + hex.EncodeToString(sum[:16])
+}
+
+// ipKey is the Limiter key of the request's client. IPv6 clients are keyed
+// by their /64, the block one subscriber gets, so that rotating through it
+// does not multiply the allowance.
 func ipKey(ctx context.Context, prefix string) string {
-	if ip := ClientIP(ctx); ip != "" {
-		return prefix + ":ip:" + ip
+	ip, err := netip.ParseAddr(ClientIP(ctx))
+	if err != nil {
+		return ""
 	}
-	return ""
+	if ip.Is6() && !ip.Is4In6() {
+		return prefix + ":net:" + netip.PrefixFrom(ip, 64).Masked().String()
+	}
+	return prefix + ":ip:" + ip.String()
 }
 
 // WindowState is what a Limiter keeps per key: the start of the current

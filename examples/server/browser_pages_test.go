@@ -110,6 +110,20 @@ func TestPagesHTTP(t *testing.T) {
 	if w := post("Sec-Fetch-Site", "cross-site", "Sec-Fetch-Mode", "navigate"); w.Code != http.StatusForbidden || len(w.Result().Cookies()) != 0 {
 		t.Errorf("cross-site POST /account/logout: %d, cookies %v", w.Code, w.Result().Cookies())
 	}
+	// Without Sec-Fetch-Site (older browsers), the Origin or Referer decides.
+	for _, tc := range []struct {
+		header []string
+		want   int
+	}{
+		{[]string{"Origin", "http://example.com"}, http.StatusSeeOther},
+		{[]string{"Referer", "http://example.com/account"}, http.StatusSeeOther},
+		{[]string{"Origin", "https://evil.example"}, http.StatusForbidden},
+		{nil, http.StatusForbidden},
+	} {
+		if w := post(tc.header...); w.Code != tc.want {
+			t.Errorf("POST /account/logout with %v: %d, want %d", tc.header, w.Code, tc.want)
+		}
+	}
 
 	// Assets and GraphiQL.
 	for path, ctype := range map[string]string{

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/shopkit/customerauth"
@@ -197,7 +198,7 @@ func render(w http.ResponseWriter, logger *slog.Logger, t *template.Template, d 
 // here. A cross-site post is refused; a same-site fetch gets 204, a form
 // post a redirect to the login page.
 func logout(w http.ResponseWriter, r *http.Request) {
-	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
+	if !sameSite(r) {
 		http.Error(w, "Cross-site logout refused", http.StatusForbidden)
 		return
 	}
@@ -238,4 +239,19 @@ func graphiQL(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Frame-Options", "DENY")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	_, _ = w.Write(buf.Bytes())
+}
+
+// sameSite reports whether a POST comes from this site's own pages:
+// Sec-Fetch-Site says so in current browsers; without it, the Origin (or
+// else the Referer) must name this host.
+func sameSite(r *http.Request) bool {
+	if site := r.Header.Get("Sec-Fetch-Site"); site != "" {
+		return site == "same-origin" || site == "none"
+	}
+	from := r.Header.Get("Origin")
+	if from == "" {
+		from = r.Header.Get("Referer")
+	}
+	u, err := url.Parse(from)
+	return err == nil && from != "" && u.Host == r.Host
 }

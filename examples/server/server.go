@@ -216,8 +216,9 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 func requestLog(next http.Handler, logger *slog.Logger, m *metrics, quiet bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		// The same rule as customerauth's, so both log the same id.
 		id := r.Header.Get("X-Request-ID")
-		if id == "" || len(id) > 64 || strings.ContainsAny(id, " \r\n\t") {
+		if id == "" || len(id) > 64 || strings.Trim(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") != "" {
 			b := make([]byte, 16)
 			_, _ = rand.Read(b)
 			id = hex.EncodeToString(b)
