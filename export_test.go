@@ -6,12 +6,9 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"sync"
 	"sync/atomic"
 
 	"github.com/graphql-go/graphql"
-	"github.com/graphql-go/graphql/gqlerrors"
-	"github.com/graphql-go/graphql/language/ast"
 	"github.com/graphql-go/graphql/language/parser"
 	"github.com/graphql-go/graphql/language/source"
 )
@@ -31,70 +28,15 @@ func CachedDocuments(s *Service) int {
 	return s.docs.Len()
 }
 
-// FastHandler serves like Handler, but with the compiled fast path wired in
-// the way handler.go is to call it (fast) or always through graphql.Execute
+// FastHandler serves like Handler (fast) or always through graphql.Execute
 // (!fast), for the fast path's equivalence tests and benchmarks. hits
-// counts the requests the fast path answered. Plans are cached by document
-// (prepare returns the same *ast.Document for a cached text).
+// counts the requests the fast path answered.
 func FastHandler(s *Service, fast bool) (h http.Handler, hits *atomic.Int64) {
 	hits = new(atomic.Int64)
-	var docs sync.Map // *ast.Document → *cachedDoc
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// From here to the fast path: serveGraphQL as it is.
-		id := requestID(r)
-		w.Header().Set("X-Request-ID", id)
-		ctx := context.WithValue(r.Context(), requestIDKey{}, id)
-		g := s.authenticate(r)
-		if g == nil {
-			writeJSON(w, http.StatusUnauthorized, response{Errors: []gqlerrors.FormattedError{plainError("Invalid or missing storefront access token.", "UNAUTHORIZED")}})
-			return
+		if s.serve(w, r, fast) {
+			hits.Add(1)
 		}
-		ctx = context.WithValue(ctx, grantsKey{}, g)
-		ctx = WithClientIP(ctx, s.clientIP(r, g))
-		req, herr := readRequest(w, r, s.limits.MaxBodyBytes)
-		if herr != nil {
-			writeJSON(w, herr.status, response{Errors: []gqlerrors.FormattedError{plainError(herr.msg, "BAD_REQUEST")}})
-			return
-		}
-		if req.Query == "" {
-			writeJSON(w, http.StatusBadRequest, response{Errors: []gqlerrors.FormattedError{plainError("Parameter 'query' must be present.", "BAD_REQUEST")}})
-			return
-		}
-		prepared, errs := s.prepare(req.Query)
-		if errs != nil {
-			writeJSON(w, http.StatusOK, response{Errors: errs})
-			return
-		}
-		doc := preparedDoc(prepared)
-		if r.Method == http.MethodGet && isMutation(doc, req.OperationName) {
-			w.Header().Set("Allow", "POST")
-			writeJSON(w, http.StatusMethodNotAllowed, response{Errors: []gqlerrors.FormattedError{plainError("Mutations must be sent with POST.", "BAD_REQUEST")}})
-			return
-		}
-		if fast {
-			// Once handler.go is wired, prepare hands out the cache's own
-			// *cachedDoc; before, plans are kept here.
-			cd, _ := any(prepared).(*cachedDoc)
-			if cd == nil || len(cd.plans) == 0 {
-				v, ok := docs.Load(doc)
-				if !ok {
-					v, _ = docs.LoadOrStore(doc, newCachedDoc(doc))
-				}
-				cd = v.(*cachedDoc)
-			}
-			if p := cd.plan(s.gql.schema, req.OperationName); p != nil && s.serveFast(ctx, w, p, req.Variables) {
-				hits.Add(1)
-				return
-			}
-		}
-		res := graphql.Execute(graphql.ExecuteParams{
-			Schema:        s.gql.schema,
-			AST:           doc,
-			OperationName: req.OperationName,
-			Args:          req.Variables,
-			Context:       withRawVariables(ctx, req.Variables),
-		})
-		writeJSON(w, http.StatusOK, response{Data: res.Data, Errors: s.publicErrors(ctx, res.Errors)})
 	}), hits
 }
 
@@ -119,7 +61,7 @@ func FastRunners(s *Service, query, opName string) (fast func(ctx context.Contex
 	if errs != nil {
 		return nil, nil, false
 	}
-	doc := preparedDoc(prepared)
+	doc := prepared.doc
 	p := newCachedDoc(doc).plan(s.gql.schema, opName)
 	if p == nil {
 		return nil, nil, false
@@ -140,16 +82,4 @@ func FastRunners(s *Service, query, opName string) (fast func(ctx context.Contex
 		return b.Bytes()
 	}
 	return fast, ref, true
-}
-
-// preparedDoc is the document prepare returned, whether prepare returns
-// the *ast.Document or (once handler.go is wired) the cache's *cachedDoc.
-func preparedDoc(v any) *ast.Document {
-	switch v := v.(type) {
-	case *ast.Document:
-		return v
-	case *cachedDoc:
-		return v.doc
-	}
-	return nil
 }

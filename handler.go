@@ -55,13 +55,20 @@ type response struct {
 }
 
 func (s *Service) serveGraphQL(w http.ResponseWriter, r *http.Request) {
+	s.serve(w, r, true)
+}
+
+// serve answers one GraphQL request and reports whether the compiled plan
+// answered it. fast false always runs graphql.Execute, the reference the
+// plan's equivalence tests compare with.
+func (s *Service) serve(w http.ResponseWriter, r *http.Request, fast bool) (servedFast bool) {
 	id := requestID(r)
 	w.Header().Set("X-Request-ID", id)
 	ctx := context.WithValue(r.Context(), requestIDKey{}, id)
 	g := s.authenticate(r)
 	if g == nil {
 		writeJSON(w, http.StatusUnauthorized, response{Errors: []gqlerrors.FormattedError{plainError("Invalid or missing storefront access token.", "UNAUTHORIZED")}})
-		return
+		return false
 	}
 	ctx = context.WithValue(ctx, grantsKey{}, g)
 	ip := s.clientIP(r, g)
@@ -78,27 +85,29 @@ func (s *Service) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 	req, herr := readRequest(w, r, s.limits.MaxBodyBytes)
 	if herr != nil {
 		writeJSON(w, herr.status, response{Errors: []gqlerrors.FormattedError{plainError(herr.msg, "BAD_REQUEST")}})
-		return
+		return false
 	}
 	if req.Query == "" {
 		writeJSON(w, http.StatusBadRequest, response{Errors: []gqlerrors.FormattedError{plainError("Parameter 'query' must be present.", "BAD_REQUEST")}})
-		return
+		return false
 	}
 	cd, errs := s.prepare(req.Query)
 	if errs != nil {
 		writeJSON(w, http.StatusOK, response{Errors: errs})
-		return
+		return false
 	}
 	doc := cd.doc
 	if r.Method == http.MethodGet && isMutation(doc, req.OperationName) {
 		w.Header().Set("Allow", "POST")
 		writeJSON(w, http.StatusMethodNotAllowed, response{Errors: []gqlerrors.FormattedError{plainError("Mutations must be sent with POST.", "BAD_REQUEST")}})
-		return
+		return false
 	}
 	// Cached documents run on their compiled plan (fastexec.go) unless it
 	// declines the operation or the variables; graphql.Execute answers the rest.
-	if p := cd.plan(s.gql.schema, req.OperationName); p != nil && s.serveFast(ctx, w, p, req.Variables) {
-		return
+	if fast {
+		if p := cd.plan(s.gql.schema, req.OperationName); p != nil && s.serveFast(ctx, w, p, req.Variables) {
+			return true
+		}
 	}
 	res := graphql.Execute(graphql.ExecuteParams{
 		Schema:        s.gql.schema,
@@ -108,6 +117,7 @@ func (s *Service) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 		Context:       withRawVariables(ctx, req.Variables),
 	})
 	writeJSON(w, http.StatusOK, response{Data: res.Data, Errors: s.publicErrors(ctx, res.Errors)})
+	return false
 }
 
 // maxCachedDocument is the longest document text the cache keeps; real
