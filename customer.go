@@ -109,25 +109,27 @@ func (c *Customer) DefaultAddress() *Address {
 	return nil
 }
 
-// Address is a mailing address of a customer.
+// Address is a mailing address of a customer. The JSON names are the form
+// in which the SQL stores keep addresses; they are part of their schema and
+// must not change.
 type Address struct {
 	// ID is unique among all addresses; the GraphQL id is built from it.
-	ID           string
-	FirstName    string
-	LastName     string
-	Company      string
-	Address1     string
-	Address2     string
-	City         string
-	Province     string
-	ProvinceCode string
-	Country      string
+	ID           string `json:"id"`
+	FirstName    string `json:"first_name,omitempty"`
+	LastName     string `json:"last_name,omitempty"`
+	Company      string `json:"company,omitempty"`
+	Address1     string `json:"address1,omitempty"`
+	Address2     string `json:"address2,omitempty"`
+	City         string `json:"city,omitempty"`
+	Province     string `json:"province,omitempty"`
+	ProvinceCode string `json:"province_code,omitempty"`
+	Country      string `json:"country,omitempty"`
 	// CountryCode is the ISO 3166-1 alpha-2 code, upper case.
-	CountryCode string
-	Zip         string
-	Phone       string
-	Latitude    *float64
-	Longitude   *float64
+	CountryCode string   `json:"country_code,omitempty"`
+	Zip         string   `json:"zip,omitempty"`
+	Phone       string   `json:"phone,omitempty"`
+	Latitude    *float64 `json:"latitude,omitempty"`
+	Longitude   *float64 `json:"longitude,omitempty"`
 }
 
 func (a Address) clone() Address {

@@ -213,13 +213,7 @@ func applyChange(c *Customer, ch *CustomerChange) {
 		for i, a := range *ch.Addresses {
 			c.Addresses[i] = a.clone()
 		}
-		c.DefaultAddressID = ""
-		if len(c.Addresses) > 0 {
-			c.DefaultAddressID = c.Addresses[0].ID
-		}
-		if ch.DefaultAddressID != nil && slices.ContainsFunc(c.Addresses, func(a Address) bool { return a.ID == *ch.DefaultAddressID }) {
-			c.DefaultAddressID = *ch.DefaultAddressID
-		}
+		c.DefaultAddressID = ch.NewDefaultAddressID()
 	}
 	c.UpdatedAt = ch.UpdatedAt
 }

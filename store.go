@@ -125,6 +125,23 @@ type CustomerChange struct {
 	Issue *Token
 }
 
+// NewDefaultAddressID is the default address a change with Addresses set
+// results in: DefaultAddressID when it names an address of the new list,
+// else the first address, else none. Stores apply it with the list.
+func (ch *CustomerChange) NewDefaultAddressID() string {
+	if ch.Addresses == nil || len(*ch.Addresses) == 0 {
+		return ""
+	}
+	if want := ch.DefaultAddressID; want != nil {
+		for _, a := range *ch.Addresses {
+			if a.ID == *want {
+				return a.ID
+			}
+		}
+	}
+	return (*ch.Addresses)[0].ID
+}
+
 // TokenRef identifies a stored token by kind and hash.
 type TokenRef struct {
 	Kind TokenKind

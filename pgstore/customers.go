@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/jackc/pgx/v5"
 
@@ -280,25 +279,12 @@ func changeArgs(ch *customerauth.CustomerChange) ([]any, error) {
 		if err != nil {
 			return nil, err
 		}
-		addrs, defaultID = enc, chooseDefault(*ch.Addresses, ch.DefaultAddressID)
+		addrs, defaultID = enc, ch.NewDefaultAddressID()
 	}
 	return []any{
 		ch.ID, ch.Email, emailKey, ch.Phone, ch.FirstName, ch.LastName, ch.AcceptsMarketing, state,
 		ch.PasswordHash, tags, ch.MultipassIdentifier, addrs, defaultID, ch.UpdatedAt,
 	}, nil
-}
-
-// chooseDefault applies the rule of CustomerChange.DefaultAddressID to a
-// new address list: the named address when the list has it, else the
-// first address, else none.
-func chooseDefault(addrs []customerauth.Address, want *string) string {
-	if len(addrs) == 0 {
-		return ""
-	}
-	if want != nil && slices.ContainsFunc(addrs, func(a customerauth.Address) bool { return a.ID == *want }) {
-		return *want
-	}
-	return addrs[0].ID
 }
 
 // nonNilTags returns tags, or an empty list for nil: the column is NOT
@@ -335,36 +321,13 @@ func scanCustomer(row pgx.Row) (*customerauth.Customer, error) {
 	return &c, nil
 }
 
-// addressJSON is how an Address is kept in the addresses column. It has
-// the fields of customerauth.Address in the same order, so the two convert
-// into each other; a field added to Address stops this package compiling
-// until it is added here too, rather than being dropped silently.
-type addressJSON struct {
-	ID           string   `json:"id"`
-	FirstName    string   `json:"first_name,omitempty"`
-	LastName     string   `json:"last_name,omitempty"`
-	Company      string   `json:"company,omitempty"`
-	Address1     string   `json:"address1,omitempty"`
-	Address2     string   `json:"address2,omitempty"`
-	City         string   `json:"city,omitempty"`
-	Province     string   `json:"province,omitempty"`
-	ProvinceCode string   `json:"province_code,omitempty"`
-	Country      string   `json:"country,omitempty"`
-	CountryCode  string   `json:"country_code,omitempty"`
-	Zip          string   `json:"zip,omitempty"`
-	Phone        string   `json:"phone,omitempty"`
-	Latitude     *float64 `json:"latitude,omitempty"`
-	Longitude    *float64 `json:"longitude,omitempty"`
-}
-
 // encodeAddresses returns the JSON array stored for addrs. pgx sends a Go
 // string to a jsonb parameter as JSON text, unchanged.
 func encodeAddresses(addrs []customerauth.Address) (string, error) {
-	out := make([]addressJSON, len(addrs))
-	for i, a := range addrs {
-		out[i] = addressJSON(a)
+	if addrs == nil {
+		addrs = []customerauth.Address{}
 	}
-	b, err := json.Marshal(out)
+	b, err := json.Marshal(addrs)
 	if err != nil {
 		return "", fmt.Errorf("encoding addresses: %w", err)
 	}
@@ -374,16 +337,12 @@ func encodeAddresses(addrs []customerauth.Address) (string, error) {
 // decodeAddresses parses the addresses column. The result shares no
 // memory with anything else: json.Unmarshal allocates every coordinate.
 func decodeAddresses(b []byte) ([]customerauth.Address, error) {
-	var in []addressJSON
-	if err := json.Unmarshal(b, &in); err != nil {
+	var out []customerauth.Address
+	if err := json.Unmarshal(b, &out); err != nil {
 		return nil, fmt.Errorf("decoding addresses: %w", err)
 	}
-	if len(in) == 0 {
+	if len(out) == 0 {
 		return nil, nil
-	}
-	out := make([]customerauth.Address, len(in))
-	for i, a := range in {
-		out[i] = customerauth.Address(a)
 	}
 	return out, nil
 }

@@ -276,7 +276,7 @@ func updateCustomerSQL(ch *customerauth.CustomerChange) (string, []any, error) {
 			return "", nil, fmt.Errorf("addresses: %w", err)
 		}
 		set("addresses", addresses)
-		set("default_address_id", defaultAddressID(*ch.Addresses, ch.DefaultAddressID))
+		set("default_address_id", ch.NewDefaultAddressID())
 	}
 	b.WriteString(" WHERE id = ? RETURNING ")
 	b.WriteString(customerColumns)

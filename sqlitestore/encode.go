@@ -88,29 +88,6 @@ func decodeTags(s string) ([]string, error) {
 	return tags, nil
 }
 
-// addressJSON is the stored form of a customerauth.Address. The JSON names
-// are part of the schema: they are spelled out here, so renaming a Go field
-// cannot orphan stored data. The conversions between the two types compile
-// only while their fields match, so a field added to Address cannot be
-// dropped silently.
-type addressJSON struct {
-	ID           string   `json:"id"`
-	FirstName    string   `json:"first_name,omitempty"`
-	LastName     string   `json:"last_name,omitempty"`
-	Company      string   `json:"company,omitempty"`
-	Address1     string   `json:"address1,omitempty"`
-	Address2     string   `json:"address2,omitempty"`
-	City         string   `json:"city,omitempty"`
-	Province     string   `json:"province,omitempty"`
-	ProvinceCode string   `json:"province_code,omitempty"`
-	Country      string   `json:"country,omitempty"`
-	CountryCode  string   `json:"country_code,omitempty"`
-	Zip          string   `json:"zip,omitempty"`
-	Phone        string   `json:"phone,omitempty"`
-	Latitude     *float64 `json:"latitude,omitempty"`
-	Longitude    *float64 `json:"longitude,omitempty"`
-}
-
 // encodeAddresses returns addrs as a JSON array; none is "[]". Coordinates
 // round-trip exactly: encoding/json writes the shortest decimal that reads
 // back as the same float64.
@@ -118,11 +95,7 @@ func encodeAddresses(addrs []customerauth.Address) (string, error) {
 	if len(addrs) == 0 {
 		return "[]", nil
 	}
-	out := make([]addressJSON, len(addrs))
-	for i, a := range addrs {
-		out[i] = addressJSON(a)
-	}
-	b, err := json.Marshal(out)
+	b, err := json.Marshal(addrs)
 	return string(b), err
 }
 
@@ -132,34 +105,12 @@ func decodeAddresses(s string) ([]customerauth.Address, error) {
 	if s == "[]" {
 		return nil, nil
 	}
-	var in []addressJSON
-	if err := json.Unmarshal([]byte(s), &in); err != nil {
+	var addrs []customerauth.Address
+	if err := json.Unmarshal([]byte(s), &addrs); err != nil {
 		return nil, err
 	}
-	if len(in) == 0 {
+	if len(addrs) == 0 {
 		return nil, nil
 	}
-	addrs := make([]customerauth.Address, len(in))
-	for i, a := range in {
-		addrs[i] = customerauth.Address(a)
-	}
 	return addrs, nil
-}
-
-// defaultAddressID applies the Store contract's rule for a new address
-// list: the default is the address ch names, or else the first address, or
-// none when the list is empty. It is the rule of customerauth's applyChange,
-// which is not exported.
-func defaultAddressID(addrs []customerauth.Address, want *string) string {
-	if len(addrs) == 0 {
-		return ""
-	}
-	if want != nil {
-		for _, a := range addrs {
-			if a.ID == *want {
-				return a.ID
-			}
-		}
-	}
-	return addrs[0].ID
 }
