@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/shopkit/customerauth"
+	"github.com/shopkit/customerauth/internal/storefrontdocs"
 )
 
 // clock is a settable time source for Config.Now.
@@ -231,128 +232,19 @@ func (r gqlResult) noErrors(t *testing.T, mutation string) {
 	}
 }
 
-// The documents below are the ones Shopify's storefront templates send.
+// The documents Shopify's storefront templates send (internal/storefrontdocs).
 const (
-	createDoc = `mutation customerCreate(
-  $input: CustomerCreateInput!
-  $country: CountryCode
-  $language: LanguageCode
-) @inContext(country: $country, language: $language) {
-  customerCreate(input: $input) {
-    customer { id email firstName lastName phone acceptsMarketing }
-    customerUserErrors { code field message }
-    userErrors { field message }
-  }
-}`
-	loginDoc = `mutation customerAccessTokenCreate($input: CustomerAccessTokenCreateInput!) {
-  customerAccessTokenCreate(input: $input) {
-    customerUserErrors { code field message }
-    customerAccessToken { accessToken expiresAt }
-  }
-}`
-	customerDoc = `query CustomerDetails(
-  $customerAccessToken: String!
-  $country: CountryCode
-  $language: LanguageCode
-) @inContext(country: $country, language: $language) {
-  customer(customerAccessToken: $customerAccessToken) {
-    ...CustomerDetails
-  }
-}
-
-fragment AddressPartial on MailingAddress {
-  id
-  formatted
-  firstName
-  lastName
-  company
-  address1
-  address2
-  country
-  province
-  city
-  zip
-  phone
-}
-
-fragment CustomerDetails on Customer {
-  id
-  firstName
-  lastName
-  phone
-  email
-  displayName
-  acceptsMarketing
-  numberOfOrders
-  tags
-  createdAt
-  updatedAt
-  defaultAddress {
-    ...AddressPartial
-  }
-  addresses(first: 6) {
-    edges {
-      node {
-        ...AddressPartial
-      }
-    }
-  }
-}`
-	updateDoc = `mutation customerUpdate($customerAccessToken: String!, $customer: CustomerUpdateInput!) {
-  customerUpdate(customerAccessToken: $customerAccessToken, customer: $customer) {
-    customer { id firstName lastName email phone acceptsMarketing }
-    customerAccessToken { accessToken expiresAt }
-    customerUserErrors { code field message }
-    userErrors { field message }
-  }
-}`
-	renewDoc = `mutation customerAccessTokenRenew($customerAccessToken: String!) {
-  customerAccessTokenRenew(customerAccessToken: $customerAccessToken) {
-    customerAccessToken { accessToken expiresAt }
-    userErrors { field message }
-  }
-}`
-	deleteDoc = `mutation customerAccessTokenDelete($customerAccessToken: String!) {
-  customerAccessTokenDelete(customerAccessToken: $customerAccessToken) {
-    deletedAccessToken
-    deletedCustomerAccessTokenId
-    userErrors { field message }
-  }
-}`
-	recoverDoc = `mutation customerRecover($email: String!) {
-  customerRecover(email: $email) {
-    customerUserErrors { code field message }
-    userErrors { field message }
-  }
-}`
-	resetByURLDoc = `mutation customerResetByUrl($resetUrl: URL!, $password: String!) {
-  customerResetByUrl(resetUrl: $resetUrl, password: $password) {
-    customer { id email }
-    customerAccessToken { accessToken expiresAt }
-    customerUserErrors { code field message }
-  }
-}`
-	resetDoc = `mutation customerReset($id: ID!, $input: CustomerResetInput!) {
-  customerReset(id: $id, input: $input) {
-    customer { id email }
-    customerAccessToken { accessToken expiresAt }
-    customerUserErrors { code field message }
-  }
-}`
-	activateByURLDoc = `mutation customerActivateByUrl($activationUrl: URL!, $password: String!) {
-  customerActivateByUrl(activationUrl: $activationUrl, password: $password) {
-    customer { id email firstName }
-    customerAccessToken { accessToken expiresAt }
-    customerUserErrors { code field message }
-  }
-}`
-	activateDoc = `mutation customerActivate($id: ID!, $input: CustomerActivateInput!) {
-  customerActivate(id: $id, input: $input) {
-    customer { id email }
-    customerAccessToken { accessToken expiresAt }
-    customerUserErrors { code field message }
-  }
-}`
+	createDoc        = storefrontdocs.CustomerCreate
+	loginDoc         = storefrontdocs.CustomerAccessTokenCreate
+	customerDoc      = storefrontdocs.CustomerDetails
+	updateDoc        = storefrontdocs.CustomerUpdate
+	renewDoc         = storefrontdocs.CustomerAccessTokenRenew
+	deleteDoc        = storefrontdocs.CustomerAccessTokenDelete
+	recoverDoc       = storefrontdocs.CustomerRecover
+	resetByURLDoc    = storefrontdocs.CustomerResetByURL
+	resetDoc         = storefrontdocs.CustomerReset
+	activateByURLDoc = storefrontdocs.CustomerActivateByURL
+	activateDoc      = storefrontdocs.CustomerActivate
 )
 
 // register creates an enabled customer through the API and returns its id.

@@ -10,16 +10,12 @@ import (
 	"time"
 
 	"github.com/shopkit/customerauth"
+	"github.com/shopkit/customerauth/internal/storefrontdocs"
 )
 
 const (
 	multipassSecret = "4c191800e584533ab18fc533397fce1d"
-	multipassDoc    = `mutation customerAccessTokenCreateWithMultipass($multipassToken: String!) {
-  customerAccessTokenCreateWithMultipass(multipassToken: $multipassToken) {
-    customerAccessToken { accessToken expiresAt }
-    customerUserErrors { code field message }
-  }
-}`
+	multipassDoc    = storefrontdocs.CustomerAccessTokenCreateWithMultipass
 )
 
 func newMultipassEnv(t *testing.T, edit ...func(*customerauth.Config)) *env {

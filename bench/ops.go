@@ -6,79 +6,17 @@ import (
 	"fmt"
 	"strings"
 	"sync/atomic"
+
+	"github.com/shopkit/customerauth/internal/storefrontdocs"
 )
 
-// The documents Shopify's storefront templates send, exactly as in the
-// package's tests (helpers_test.go).
+// The documents Shopify's storefront templates send, the same the
+// package's tests use.
 const (
-	loginDoc = `mutation customerAccessTokenCreate($input: CustomerAccessTokenCreateInput!) {
-  customerAccessTokenCreate(input: $input) {
-    customerUserErrors { code field message }
-    customerAccessToken { accessToken expiresAt }
-  }
-}`
-	customerDoc = `query CustomerDetails(
-  $customerAccessToken: String!
-  $country: CountryCode
-  $language: LanguageCode
-) @inContext(country: $country, language: $language) {
-  customer(customerAccessToken: $customerAccessToken) {
-    ...CustomerDetails
-  }
-}
-
-fragment AddressPartial on MailingAddress {
-  id
-  formatted
-  firstName
-  lastName
-  company
-  address1
-  address2
-  country
-  province
-  city
-  zip
-  phone
-}
-
-fragment CustomerDetails on Customer {
-  id
-  firstName
-  lastName
-  phone
-  email
-  displayName
-  acceptsMarketing
-  numberOfOrders
-  tags
-  createdAt
-  updatedAt
-  defaultAddress {
-    ...AddressPartial
-  }
-  addresses(first: 6) {
-    edges {
-      node {
-        ...AddressPartial
-      }
-    }
-  }
-}`
-	updateDoc = `mutation customerUpdate($customerAccessToken: String!, $customer: CustomerUpdateInput!) {
-  customerUpdate(customerAccessToken: $customerAccessToken, customer: $customer) {
-    customer { id firstName lastName email phone acceptsMarketing }
-    customerAccessToken { accessToken expiresAt }
-    customerUserErrors { code field message }
-    userErrors { field message }
-  }
-}`
-	renewDoc = `mutation customerAccessTokenRenew($customerAccessToken: String!) {
-  customerAccessTokenRenew(customerAccessToken: $customerAccessToken) {
-    customerAccessToken { accessToken expiresAt }
-    userErrors { field message }
-  }
-}`
+	loginDoc    = storefrontdocs.CustomerAccessTokenCreate
+	customerDoc = storefrontdocs.CustomerDetails
+	updateDoc   = storefrontdocs.CustomerUpdate
+	renewDoc    = storefrontdocs.CustomerAccessTokenRenew
 )
 
 // operation is one measured GraphQL operation: request bodies picked
