@@ -169,6 +169,7 @@ type Service struct {
 	hashSlots         chan struct{}
 	commonPasswords   func() map[string]struct{}
 	unknownClient     sync.Once                      // warns once about requests without a client IP
+	openGrants        *grants                        // every scope, for requests when no storefront token is configured
 	docs              *lru.Cache[string, *cachedDoc] // nil when disabled
 
 	gql *schema
@@ -215,6 +216,7 @@ func New(cfg Config) (*Service, error) {
 		now:               cfg.Now,
 		shopURL:           shopURL,
 		limits:            cfg.Limits.withDefaults(),
+		openGrants:        &grants{all: true},
 		throttleCfg:       cfg.Throttle.withDefaults(runtime.GOMAXPROCS(0)),
 		commonPasswords:   sync.OnceValue(commonPasswordSet),
 		customerGIDPrefix: "gid://" + cfg.IDNamespace + "/Customer/",
@@ -239,22 +241,8 @@ func New(cfg Config) (*Service, error) {
 			return nil, err
 		}
 	}
-	s.limiter = cfg.Limiter
-	if s.limiter == nil {
-		if l, ok := s.store.(Limiter); ok {
-			s.limiter = l
-		} else {
-			s.limiter = NewMemoryLimiter()
-		}
-	}
-	s.replay = cfg.ReplayCache
-	if s.replay == nil {
-		if rc, ok := s.store.(ReplayCache); ok {
-			s.replay = rc
-		} else {
-			s.replay = NewMemoryStore()
-		}
-	}
+	s.limiter = capability(cfg.Limiter, s.store, func() Limiter { return NewMemoryLimiter() })
+	s.replay = capability(cfg.ReplayCache, s.store, func() ReplayCache { return NewMemoryStore() })
 	// Unknown emails are checked against this hash, so that they cost as
 	// much time as a wrong password and do not reveal which emails exist.
 	if s.dummyHash, err = hashPassword(newSecret(16), cfg.Argon2); err != nil {
@@ -264,6 +252,19 @@ func New(cfg Config) (*Service, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// capability returns configured when set, else the Store when it
+// implements T (so processes sharing a database share the state), else
+// what fallback makes.
+func capability[T any](configured T, store Store, fallback func() T) T {
+	if any(configured) != nil {
+		return configured
+	}
+	if c, ok := store.(T); ok {
+		return c
+	}
+	return fallback()
 }
 
 func setDefault[T comparable](v *T, def T) {

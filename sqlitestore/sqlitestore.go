@@ -254,26 +254,17 @@ func (s *Store) write(ctx context.Context, op string, fn func() error) error {
 // when fn returns nil. fn's error is returned as it is, after rollback;
 // fn wraps its own errors.
 func (s *Store) inTx(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
-	if err := ctx.Err(); err != nil {
-		return wrapErr(ctx, op, err)
-	}
-	unlock, err := s.lockWrite(ctx)
-	if err != nil {
-		return wrapErr(ctx, op, err)
-	}
-	defer unlock()
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return wrapErr(ctx, op, err)
-	}
-	if err := fn(tx); err != nil {
-		_ = tx.Rollback() // fn's error is the one that matters
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return wrapErr(ctx, op, err)
-	}
-	return nil
+	return s.write(ctx, op, func() error {
+		tx, err := s.db.BeginTx(ctx, nil)
+		if err != nil {
+			return wrapErr(ctx, op, err)
+		}
+		if err := fn(tx); err != nil {
+			_ = tx.Rollback() // fn's error is the one that matters
+			return err
+		}
+		return wrapErr(ctx, op, tx.Commit())
+	})
 }
 
 // execer is what both *sql.DB and *sql.Tx offer to run a statement.
