@@ -440,22 +440,30 @@ func showFloat(p *float64) string {
 func testFindCreated(t *testing.T, s customerauth.Store) {
 	want := newCustomer()
 	mustCreate(t, s, want, nil)
-	lookups := []struct {
-		name string
-		find func(context.Context, string) (*customerauth.Customer, error)
-		key  string
-	}{
-		{"CustomerByID", s.CustomerByID, want.ID},
-		{"CustomerByEmail", s.CustomerByEmail, want.EmailKey},
-		{"CustomerByPhone", s.CustomerByPhone, want.Phone},
-	}
-	for _, l := range lookups {
+	for _, l := range customerLookups(s, want) {
 		got, err := l.find(t.Context(), l.key)
 		if err != nil {
 			t.Errorf("%s(%q): %v", l.name, l.key, err)
 			continue
 		}
 		checkCustomer(t, l.name, want, got)
+	}
+}
+
+// lookup is one way to find a stored customer, with the key that finds c.
+type lookup struct {
+	name string
+	find func(context.Context, string) (*customerauth.Customer, error)
+	key  string
+}
+
+// customerLookups returns every Store lookup with the key that finds c.
+func customerLookups(s customerauth.Store, c *customerauth.Customer) []lookup {
+	return []lookup{
+		{"CustomerByID", s.CustomerByID, c.ID},
+		{"CustomerByEmail", s.CustomerByEmail, c.EmailKey},
+		{"CustomerByPhone", s.CustomerByPhone, c.Phone},
+		{"CustomerByMultipassIdentifier", s.CustomerByMultipassIdentifier, c.MultipassIdentifier},
 	}
 }
 
@@ -856,17 +864,7 @@ func testCreateKeepsCopy(t *testing.T, s customerauth.Store) {
 func testLookupsReturnCopies(t *testing.T, s customerauth.Store) {
 	want := newCustomer()
 	mustCreate(t, s, want, nil)
-	lookups := []struct {
-		name string
-		find func(context.Context, string) (*customerauth.Customer, error)
-		key  string
-	}{
-		{"CustomerByID", s.CustomerByID, want.ID},
-		{"CustomerByEmail", s.CustomerByEmail, want.EmailKey},
-		{"CustomerByPhone", s.CustomerByPhone, want.Phone},
-		{"CustomerByMultipassIdentifier", s.CustomerByMultipassIdentifier, want.MultipassIdentifier},
-	}
-	for _, l := range lookups {
+	for _, l := range customerLookups(s, want) {
 		got, err := l.find(t.Context(), l.key)
 		if err != nil {
 			t.Fatalf("%s: %v", l.name, err)
