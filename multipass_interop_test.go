@@ -3,6 +3,7 @@ package customerauth_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,18 +15,20 @@ import (
 )
 
 // npmEncoder installs the pinned multipassify package into a temporary
-// directory and returns a function that mints tokens with it. Without Node
-// the test skips, unless CUSTOMERAUTH_TEST_INTEROP=1 (as .ci/run sets)
-// demands it.
+// directory and returns a function that mints tokens with it. The install
+// needs the npm registry, and a machine can have node without reaching it,
+// so the test runs only when CUSTOMERAUTH_TEST_INTEROP=1 (as .ci/run sets)
+// asks for it; then a missing node, npm or registry is a failure, so that CI
+// cannot pass without the interop check.
 func npmEncoder(t *testing.T, secret string) func(payloads []map[string]any) []string {
 	t.Helper()
+	if os.Getenv("CUSTOMERAUTH_TEST_INTEROP") != "1" {
+		t.Skip("skipped: installs multipassify from the npm registry with node and npm; set CUSTOMERAUTH_TEST_INTEROP=1 to run it")
+	}
 	npm, errNpm := exec.LookPath("npm")
 	node, errNode := exec.LookPath("node")
-	if errNpm != nil || errNode != nil {
-		if os.Getenv("CUSTOMERAUTH_TEST_INTEROP") == "1" {
-			t.Fatalf("CUSTOMERAUTH_TEST_INTEROP=1 but node or npm is missing: %v %v", errNode, errNpm)
-		}
-		t.Skip("node and npm are not installed; set CUSTOMERAUTH_TEST_INTEROP=1 to require this test")
+	if err := errors.Join(errNode, errNpm); err != nil {
+		t.Fatalf("CUSTOMERAUTH_TEST_INTEROP=1 but node or npm is missing: %v", err)
 	}
 	dir := t.TempDir()
 	for _, f := range []string{"package.json", "package-lock.json", "mint.js"} {
@@ -42,7 +45,7 @@ func npmEncoder(t *testing.T, secret string) func(payloads []map[string]any) []s
 	install := exec.CommandContext(ctx, npm, "ci", "--no-audit", "--no-fund", "--loglevel=error")
 	install.Dir = dir
 	if out, err := install.CombinedOutput(); err != nil {
-		t.Fatalf("npm ci: %v\n%s", err, out)
+		t.Fatalf("npm ci (is the npm registry reachable?): %v\n%s", err, out)
 	}
 	return func(payloads []map[string]any) []string {
 		t.Helper()
@@ -62,7 +65,7 @@ func npmEncoder(t *testing.T, secret string) func(payloads []map[string]any) []s
 	}
 }
 
-func TestMultipassTokensFromMultipassifyRedeem(t *testing.T) {
+func TestMultipassInteropTokensFromMultipassifyRedeem(t *testing.T) {
 	mint := npmEncoder(t, multipassSecret)
 	// multipassify stamps created_at with the real time, so the server
 	// runs on the real clock here.

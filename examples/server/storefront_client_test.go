@@ -40,16 +40,14 @@ func (n *sfcNotifier) all() []customerauth.Notification {
 // TestShopifyStorefrontClient drives the example server with Shopify's
 // official JavaScript client, @shopify/storefront-api-client (pinned in
 // storefront-client/package-lock.json), through the account life cycle in
-// storefront-client/run.mjs. It needs node and npm and the npm registry;
-// without node or npm it skips, unless CUSTOMERAUTH_TEST_NODE=1.
+// storefront-client/run.mjs. It needs node, npm and the npm registry, so it
+// runs only with CUSTOMERAUTH_TEST_NODE=1.
 func TestShopifyStorefrontClient(t *testing.T) {
+	requireSwitch(t, "CUSTOMERAUTH_TEST_NODE", "node, npm and the npm registry to install @shopify/storefront-api-client")
 	node, nodeErr := exec.LookPath("node")
 	npm, npmErr := exec.LookPath("npm")
 	if err := errors.Join(nodeErr, npmErr); err != nil {
-		if os.Getenv("CUSTOMERAUTH_TEST_NODE") == "1" {
-			t.Fatalf("CUSTOMERAUTH_TEST_NODE=1 but Node.js is missing: %v", err)
-		}
-		t.Skipf("skipping: node and npm are needed to run @shopify/storefront-api-client (set CUSTOMERAUTH_TEST_NODE=1 to make this a failure): %v", err)
+		t.Fatalf("CUSTOMERAUTH_TEST_NODE=1 but Node.js is missing: %v", err)
 	}
 
 	dir := t.TempDir()
@@ -68,7 +66,7 @@ func TestShopifyStorefrontClient(t *testing.T) {
 	install := exec.CommandContext(installCtx, npm, "ci", "--no-audit", "--no-fund")
 	install.Dir = dir
 	if out, err := install.CombinedOutput(); err != nil {
-		t.Fatalf("npm ci: %v\n%s", err, out)
+		t.Fatalf("npm ci (is the npm registry reachable?): %v\n%s", err, out)
 	}
 
 	ctx, stop := context.WithCancel(context.Background())
