@@ -18,7 +18,10 @@ import (
 )
 
 // TestStore runs the Store contract suite, each behaviour on a freshly
-// migrated schema of its own.
+// migrated schema of its own. The Store is also the package's
+// customerauth.Limiter and customerauth.ReplayCache, so Run checks those
+// contracts too (its "Limiter" and "ReplayCache" subtests); there is no
+// separate TestLimiterContract, which would only run them again.
 func TestStore(t *testing.T) {
 	testDSN(t)
 	t.Parallel()

@@ -43,7 +43,10 @@ func openStore(t testing.TB) (*sqlitestore.Store, string) {
 }
 
 // TestStoreContract runs the Store contract suite, each behaviour on a
-// database file of its own.
+// database file of its own. The Store is also the package's
+// customerauth.Limiter and customerauth.ReplayCache, so Run checks those
+// contracts too (its "Limiter" and "ReplayCache" subtests); there is no
+// separate TestLimiterContract, which would only run them again.
 func TestStoreContract(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) customerauth.Store {
 		st, _ := openStore(t)

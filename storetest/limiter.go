@@ -11,16 +11,21 @@ import (
 	"github.com/shopkit/customerauth"
 )
 
-// runLimiter checks the Limiter contract when the stores implement it. A
-// Store that does is used to count login, recovery and registration
-// attempts for every process on one database, so it must count exactly as
-// customerauth.MemoryLimiter does (see customerauth.CountAttempt).
-func runLimiter(t *testing.T, newStore func(t *testing.T) customerauth.Store) {
+// RunLimiter checks that the Limiters made by newLimiter keep the
+// customerauth.Limiter contract. The Service asks its Limiter whether a
+// login, recovery or registration attempt may go ahead, and a Limiter shared
+// by several processes must count exactly as customerauth.MemoryLimiter
+// does (see customerauth.CountAttempt), or the limits a host configures mean
+// something else once it runs more than one process. RunLimiter lets a
+// Limiter that is not a Store prove that; Run calls it for a Store that is
+// one.
+//
+// Each behaviour runs as a subtest of t and calls newLimiter for a Limiter
+// of its own, so newLimiter must return a Limiter that has counted nothing
+// (and may register cleanup with t): the behaviours reuse keys and fixed
+// times, and would see one another's attempts in a shared Limiter.
+func RunLimiter(t *testing.T, newLimiter func(t *testing.T) customerauth.Limiter) {
 	t.Helper()
-	if _, ok := newStore(t).(customerauth.Limiter); !ok {
-		t.Log("skipping the Limiter behaviours: the store does not implement customerauth.Limiter")
-		return
-	}
 	tests := []struct {
 		name string
 		run  func(t *testing.T, l customerauth.Limiter)
@@ -33,17 +38,11 @@ func runLimiter(t *testing.T, newStore func(t *testing.T) customerauth.Store) {
 		{"ConcurrentAttemptsAreAllCounted", testLimitConcurrent},
 		{"CancelledContextFails", testLimitCancelled},
 	}
-	t.Run("Limiter", func(t *testing.T) {
-		for _, tc := range tests {
-			t.Run(tc.name, func(t *testing.T) {
-				l, ok := newStore(t).(customerauth.Limiter)
-				if !ok {
-					t.Fatal("newStore returned a store that does not implement customerauth.Limiter, though an earlier one did")
-				}
-				tc.run(t, l)
-			})
-		}
-	})
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.run(t, newLimiter(t))
+		})
+	}
 }
 
 // limitRule is the rule the Limiter behaviours use: 5 attempts per minute.
