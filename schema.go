@@ -1,5 +1,10 @@
 package customerauth
 
+// The CountryCode and LanguageCode value lists come from Shopify's
+// introspection structure, the file the introspection tests hold the served
+// schema to, so that a new API version is one file to replace.
+//go:generate go run ./internal/cmd/genenums
+
 import (
 	"fmt"
 	"strconv"
