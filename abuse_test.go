@@ -293,21 +293,23 @@ func TestStorefrontTokensAndScopes(t *testing.T) {
 
 func TestHashingIsBoundedAndExcessIsThrottled(t *testing.T) {
 	e := newEnv(t, func(c *customerauth.Config) {
-		c.Argon2 = customerauth.Argon2Params{Memory: 32 * 1024, Iterations: 64}
 		c.Throttle.MaxConcurrentHashes = 1
 		c.Throttle.HashWait = time.Millisecond
 	})
+	entered, release := customerauth.HoldHashSlots(e.svc)
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
 		_, _ = e.svc.CreateAccessToken(context.Background(), "slow@example.com", "whatever pass")
 	}()
-	for customerauth.HashSlotsInUse(e.svc) == 0 {
-		time.Sleep(time.Millisecond)
+	<-entered // the only slot is taken until release is closed
+	if n := customerauth.HashSlotsInUse(e.svc); n != 1 {
+		t.Fatalf("%d hash slots in use, want 1", n)
 	}
 	r := e.from("192.0.2.200:1", nil, loginDoc, loginVars("other@example.com", "whatever pass"))
 	wantThrottled(t, r, "customerAccessTokenCreate", loginThrottled)
+	close(release)
 	wg.Wait()
 	if n := customerauth.HashSlotsInUse(e.svc); n != 0 {
 		t.Errorf("%d hash slots still held", n)

@@ -16,7 +16,7 @@
 // only as SHA-256 hashes and passwords as argon2id hashes, so a copy of the
 // store lets no one log in. Package smtpnotify delivers the emails.
 //
-// Handler checks every document against Limits before graphql-go sees it,
+// Handler checks every document against RequestLimits before graphql-go sees it,
 // throttles credential checks through a Limiter, and runs documents it has
 // seen before from a compiled plan. SECURITY.md and BENCHMARKS.md in the
 // repository give the details and the measurements.

@@ -7,13 +7,13 @@ import (
 	"github.com/graphql-go/graphql/language/ast"
 )
 
-// Limits bounds what one request may ask of the server. graphql-go parses,
-// validates and executes documents recursively and expands fragments
-// without bounds, so a small hostile document can exhaust memory or, with a
-// fragment cycle, overflow the stack and kill the whole process. The
-// handler checks these limits before graphql-go validates or executes
+// RequestLimits bounds what one request may ask of Handler. graphql-go
+// parses, validates and executes documents recursively and expands
+// fragments without bounds, so a small hostile document can exhaust memory
+// or, with a fragment cycle, overflow the stack and kill the whole process.
+// Handler checks these limits before graphql-go validates or executes
 // anything. Zero fields take the defaults given.
-type Limits struct {
+type RequestLimits struct {
 	// MaxBodyBytes bounds the request body. Zero means 1 MiB.
 	MaxBodyBytes int64
 	// MaxTokens bounds the lexical tokens of a document. Zero means 5000;
@@ -31,18 +31,24 @@ type Limits struct {
 	// MaxAliases bounds aliased fields after fragment expansion. Zero
 	// means 50.
 	MaxAliases int
+	// MaxCredentialFields bounds the mutations that check a credential or
+	// send an email (log in, register, recover, reset, activate, Multipass)
+	// in one document, so that aliases cannot multiply the attempts one
+	// request makes. Zero means 3.
+	MaxCredentialFields int
 	// DisableIntrospection refuses documents that select __schema or
 	// __type. __typename stays allowed; clients rely on it.
 	DisableIntrospection bool
 }
 
-func (l Limits) withDefaults() Limits {
+func (l RequestLimits) withDefaults() RequestLimits {
 	setDefault(&l.MaxBodyBytes, 1<<20)
 	setDefault(&l.MaxTokens, 5000)
 	setDefault(&l.MaxNesting, 64)
 	setDefault(&l.MaxDepth, 20)
 	setDefault(&l.MaxFields, 1000)
 	setDefault(&l.MaxAliases, 50)
+	setDefault(&l.MaxCredentialFields, 3)
 	return l
 }
 
@@ -159,7 +165,7 @@ func satMul(a, b int) int {
 // guarding against cycles; then it measures every operation with each
 // fragment's stats computed once, so the work stays linear in the document
 // even when fragments multiply.
-func checkDocument(doc *ast.Document, l Limits, maxCredentialFields int) *guardError {
+func checkDocument(doc *ast.Document, l RequestLimits) *guardError {
 	frags := map[string]*ast.FragmentDefinition{}
 	var ops []*ast.OperationDefinition
 	for _, d := range doc.Definitions {
@@ -254,8 +260,8 @@ func checkDocument(doc *ast.Document, l Limits, maxCredentialFields int) *guardE
 		return refuseDoc("MAX_DEPTH_EXCEEDED", "Query has depth of %d, which exceeds max depth of %d.", total.depth, l.MaxDepth)
 	case total.fields > l.MaxFields:
 		return refuseDoc("MAX_COMPLEXITY_EXCEEDED", "Query selects %s fields, which exceeds the maximum of %d.", countText(total.fields), l.MaxFields)
-	case total.credentials > maxCredentialFields:
-		return refuseDoc("THROTTLED", "A request may hold at most %d login, registration, recovery, reset or activation fields.", maxCredentialFields)
+	case total.credentials > l.MaxCredentialFields:
+		return refuseDoc("THROTTLED", "A request may hold at most %d login, registration, recovery, reset or activation fields.", l.MaxCredentialFields)
 	case total.aliases > l.MaxAliases:
 		return refuseDoc("MAX_ALIASES_EXCEEDED", "Query has %s aliases, which exceeds the maximum of %d.", countText(total.aliases), l.MaxAliases)
 	case l.DisableIntrospection && total.introspection:

@@ -67,7 +67,7 @@ func chain(n int, cyclic bool) string {
 
 func TestLimitsAllowTheLimitAndRefuseOnePast(t *testing.T) {
 	e := newEnv(t, func(c *customerauth.Config) {
-		c.Limits = customerauth.Limits{MaxDepth: 5, MaxFields: 10, MaxAliases: 3, MaxTokens: 60, MaxNesting: 8}
+		c.RequestLimits = customerauth.RequestLimits{MaxDepth: 5, MaxFields: 10, MaxAliases: 3, MaxTokens: 60, MaxNesting: 8}
 	})
 	nested := func(depth int) string { return "{" + nestedTypeRefs(depth) + " }" }
 	for _, tc := range []struct {
@@ -123,7 +123,7 @@ func TestFragmentBombIsRefusedCheaply(t *testing.T) {
 
 func TestIntrospectionCanBeSwitchedOff(t *testing.T) {
 	on := newEnv(t)
-	off := newEnv(t, func(c *customerauth.Config) { c.Limits.DisableIntrospection = true })
+	off := newEnv(t, func(c *customerauth.Config) { c.RequestLimits.DisableIntrospection = true })
 	for _, doc := range []string{`{ __schema { queryType { name } } }`, `{ __type(name: "Customer") { name } }`, `{ ...F } fragment F on QueryRoot { __schema { types { name } } }`} {
 		if r := on.post(doc); len(r.Errors) > 0 {
 			t.Errorf("introspection on: %s", r.Raw)
@@ -136,7 +136,7 @@ func TestIntrospectionCanBeSwitchedOff(t *testing.T) {
 }
 
 func TestBodyLimitIsConfigurable(t *testing.T) {
-	e := newEnv(t, func(c *customerauth.Config) { c.Limits.MaxBodyBytes = 100 })
+	e := newEnv(t, func(c *customerauth.Config) { c.RequestLimits.MaxBodyBytes = 100 })
 	if r := e.post(`{ __typename }`); r.Status != 200 {
 		t.Errorf("small body: %s", r.Raw)
 	}

@@ -22,10 +22,10 @@ func HashSlotsInUse(s *Service) int { return len(s.hashSlots) }
 
 // CachedDocuments reports how many documents s keeps parsed.
 func CachedDocuments(s *Service) int {
-	if s.docs == nil {
+	if s.api.docs == nil {
 		return 0
 	}
-	return s.docs.Len()
+	return s.api.docs.Len()
 }
 
 // FastHandler serves like Handler (fast) or always through graphql.Execute
@@ -34,7 +34,7 @@ func CachedDocuments(s *Service) int {
 func FastHandler(s *Service, fast bool) (h http.Handler, hits *atomic.Int64) {
 	hits = new(atomic.Int64)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.serve(w, r, fast) {
+		if s.api.serve(w, r, fast) {
 			hits.Add(1)
 		}
 	}), hits
@@ -47,7 +47,7 @@ func FastCompiles(s *Service, query, opName string) bool {
 	if err != nil {
 		return false
 	}
-	_, ok := compile(s.gql.schema, doc, opName)
+	_, ok := compile(s.api.gql.schema, doc, opName)
 	return ok
 }
 
@@ -57,12 +57,12 @@ func FastCompiles(s *Service, query, opName string) bool {
 // nothing ran), ref through graphql.Execute. compiled is false when the
 // document is refused or the fast path declines it.
 func FastRunners(s *Service, query, opName string) (fast func(ctx context.Context, vars map[string]any) ([]byte, bool), ref func(ctx context.Context, vars map[string]any) []byte, compiled bool) {
-	prepared, errs := s.prepare(query)
+	prepared, errs := s.api.prepare(query)
 	if errs != nil {
 		return nil, nil, false
 	}
 	doc := prepared.doc
-	p := newCachedDoc(doc).plan(s.gql.schema, opName)
+	p := newCachedDoc(doc).plan(s.api.gql.schema, opName)
 	if p == nil {
 		return nil, nil, false
 	}
@@ -71,15 +71,35 @@ func FastRunners(s *Service, query, opName string) (fast func(ctx context.Contex
 		if !ok {
 			return nil, false
 		}
-		body := bytes.Clone(r.body(s.publicErrors(ctx, r.errs)))
+		body := bytes.Clone(r.body(s.api.publicErrors(ctx, r.errs)))
 		r.release()
 		return body, true
 	}
 	ref = func(ctx context.Context, vars map[string]any) []byte {
-		res := graphql.Execute(graphql.ExecuteParams{Schema: s.gql.schema, AST: doc, OperationName: opName, Args: vars, Context: withRawVariables(ctx, vars)})
+		res := graphql.Execute(graphql.ExecuteParams{Schema: s.api.gql.schema, AST: doc, OperationName: opName, Args: vars, Context: WithVariables(ctx, vars)})
 		var b bytes.Buffer
-		_ = json.NewEncoder(&b).Encode(response{Data: res.Data, Errors: s.publicErrors(ctx, res.Errors)})
+		_ = json.NewEncoder(&b).Encode(response{Data: res.Data, Errors: s.api.publicErrors(ctx, res.Errors)})
 		return b.Bytes()
 	}
 	return fast, ref, true
+}
+
+// SealMultipass encrypts and signs plaintext as Multipass.Encode does after
+// encoding the payload, so that tests reproduce tokens whose JSON other
+// encoders wrote byte for byte.
+func SealMultipass(m *Multipass, plaintext []byte) (string, error) { return m.seal(plaintext) }
+
+// HoldHashSlots makes every password hash or check of s, once it holds its
+// slot, report on entered and wait for release to be closed: tests of the
+// slot bound hold slots as long as they need without a costly hash.
+func HoldHashSlots(s *Service) (entered <-chan struct{}, release chan<- struct{}) {
+	in, out := make(chan struct{}), make(chan struct{})
+	s.inHashSlot = func() {
+		select {
+		case in <- struct{}{}:
+			<-out
+		case <-out: // released: later hashes pass straight through
+		}
+	}
+	return in, out
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"net/http"
 	"reflect"
 	"slices"
 	"strconv"
@@ -940,27 +939,6 @@ func (c *cachedDoc) plan(schema graphql.Schema, opName string) *plan {
 	return p
 }
 
-// serveFast answers a request with the plan and returns true, or returns
-// false having run and written nothing, when the request's variables do
-// not type-check exactly: the caller then uses graphql.Execute. Errors go
-// through publicErrors like every other answer.
-func (s *Service) serveFast(ctx context.Context, w http.ResponseWriter, p *plan, vars map[string]interface{}) bool {
-	r, ok := p.execute(ctx, vars)
-	if !ok {
-		return false
-	}
-	body := r.body(s.publicErrors(ctx, r.errs))
-	w.Header()["Content-Type"] = jsonContentType
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(body)
-	r.release()
-	return true
-}
-
-// jsonContentType is the Content-Type of every answer, shared: Header.Set
-// and Header.Add replace or grow a one-element slice, never write into it.
-var jsonContentType = []string{"application/json; charset=utf-8"}
-
 // fastResult is an executed plan: the response body up to its errors, and
 // the errors, which the caller passes through publicErrors before body
 // finishes the response. It is pooled: release it after use.
@@ -977,7 +955,7 @@ const maxPooledBody = 64 << 10
 // execute runs the plan for one request. It first coerces rawVars against
 // the operation's variable definitions and returns false, having run no
 // resolver, unless every value type-checks exactly. The context passed to
-// resolvers carries rawVars (see withRawVariables), as the handler's does.
+// resolvers carries rawVars (see WithVariables), as the handler's does.
 func (p *plan) execute(ctx context.Context, rawVars map[string]interface{}) (*fastResult, bool) {
 	vars := make(map[string]interface{}, len(p.vars))
 	for i := range p.vars {
@@ -991,7 +969,7 @@ func (p *plan) execute(ctx context.Context, rawVars map[string]interface{}) (*fa
 		return nil, false
 	}
 	r := fastResults.Get().(*fastResult)
-	r.exec = exec{p: p, ctx: withRawVariables(ctx, rawVars), vars: vars, b: r.b[:0]}
+	r.exec = exec{p: p, ctx: WithVariables(ctx, rawVars), vars: vars, b: r.b[:0]}
 	r.noData = false
 	r.b = append(r.b, `{"data":`...)
 	var st status

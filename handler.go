@@ -21,26 +21,6 @@ import (
 	"github.com/graphql-go/graphql/language/source"
 )
 
-// Handler returns the HTTP handler of the GraphQL endpoint, to be mounted
-// where clients expect it, for example "/api/{version}/graphql.json".
-//
-// It accepts POST with an application/json body ({"query", "variables",
-// "operationName"}) or an application/graphql body, and GET with the same
-// fields as URL parameters for queries (never mutations). Every response
-// carries an X-Request-ID header; internal errors are reported with that id
-// and logged, never shown.
-func (s *Service) Handler() http.Handler {
-	return http.HandlerFunc(s.serveGraphQL)
-}
-
-type requestIDKey struct{}
-
-// RequestID returns the id of the request being served by Handler, or "".
-func RequestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey{}).(string)
-	return id
-}
-
 // graphQLRequest is the body of a GraphQL request.
 type graphQLRequest struct {
 	Query         string                 `json:"query"`
@@ -54,35 +34,35 @@ type response struct {
 	Errors []gqlerrors.FormattedError `json:"errors,omitempty"`
 }
 
-func (s *Service) serveGraphQL(w http.ResponseWriter, r *http.Request) {
-	s.serve(w, r, true)
+func (e *endpoint) serveGraphQL(w http.ResponseWriter, r *http.Request) {
+	e.serve(w, r, true)
 }
 
 // serve answers one GraphQL request and reports whether the compiled plan
 // answered it. fast false always runs graphql.Execute, the reference the
 // plan's equivalence tests compare with.
-func (s *Service) serve(w http.ResponseWriter, r *http.Request, fast bool) (servedFast bool) {
+func (e *endpoint) serve(w http.ResponseWriter, r *http.Request, fast bool) (servedFast bool) {
 	id := requestID(r)
 	w.Header().Set("X-Request-ID", id)
-	ctx := context.WithValue(r.Context(), requestIDKey{}, id)
-	g := s.authenticate(r)
+	ctx := withRequestID(r.Context(), id)
+	g := e.authenticate(r)
 	if g == nil {
 		writeJSON(w, http.StatusUnauthorized, response{Errors: []gqlerrors.FormattedError{plainError("Invalid or missing storefront access token.", "UNAUTHORIZED")}})
 		return false
 	}
 	ctx = context.WithValue(ctx, grantsKey{}, g)
-	ip := s.clientIP(r, g)
+	ip := e.clientIP(r, g)
 	if ip == "" {
 		// A peer that is not an IP address (a proxy on a Unix socket)
 		// leaves the per-IP limits without a key: say so, once.
-		s.unknownClient.Do(func() {
-			s.log.Warn("customerauth: a request came without a usable client IP address; per-IP limits do not apply to such requests",
+		e.unknownClient.Do(func() {
+			e.svc.log.Warn("customerauth: a request came without a usable client IP address; per-IP limits do not apply to such requests",
 				"remote_addr", r.RemoteAddr)
 		})
 	}
 	ctx = WithClientIP(ctx, ip)
 
-	req, herr := readRequest(w, r, s.limits.MaxBodyBytes)
+	req, herr := readRequest(w, r, e.limits.MaxBodyBytes)
 	if herr != nil {
 		writeJSON(w, herr.status, response{Errors: []gqlerrors.FormattedError{plainError(herr.msg, "BAD_REQUEST")}})
 		return false
@@ -91,7 +71,7 @@ func (s *Service) serve(w http.ResponseWriter, r *http.Request, fast bool) (serv
 		writeJSON(w, http.StatusBadRequest, response{Errors: []gqlerrors.FormattedError{plainError("Parameter 'query' must be present.", "BAD_REQUEST")}})
 		return false
 	}
-	cd, errs := s.prepare(req.Query)
+	cd, errs := e.prepare(req.Query)
 	if errs != nil {
 		writeJSON(w, http.StatusOK, response{Errors: errs})
 		return false
@@ -105,18 +85,18 @@ func (s *Service) serve(w http.ResponseWriter, r *http.Request, fast bool) (serv
 	// Cached documents run on their compiled plan (fastexec.go) unless it
 	// declines the operation or the variables; graphql.Execute answers the rest.
 	if fast {
-		if p := cd.plan(s.gql.schema, req.OperationName); p != nil && s.serveFast(ctx, w, p, req.Variables) {
+		if p := cd.plan(e.gql.schema, req.OperationName); p != nil && e.serveFast(ctx, w, p, req.Variables) {
 			return true
 		}
 	}
 	res := graphql.Execute(graphql.ExecuteParams{
-		Schema:        s.gql.schema,
+		Schema:        e.gql.schema,
 		AST:           doc,
 		OperationName: req.OperationName,
 		Args:          req.Variables,
-		Context:       withRawVariables(ctx, req.Variables),
+		Context:       WithVariables(ctx, req.Variables),
 	})
-	writeJSON(w, http.StatusOK, response{Data: res.Data, Errors: s.publicErrors(ctx, res.Errors)})
+	writeJSON(w, http.StatusOK, response{Data: res.Data, Errors: e.publicErrors(ctx, res.Errors)})
 	return false
 }
 
@@ -130,35 +110,35 @@ const maxCachedDocument = 8 << 10
 // cached by their text, so a client repeating a document (as storefronts
 // do) skips all of it; refused ones are not, so they cannot push the
 // useful entries out for free.
-func (s *Service) prepare(query string) (*cachedDoc, []gqlerrors.FormattedError) {
-	if s.docs != nil {
-		if cd, ok := s.docs.Get(query); ok {
+func (e *endpoint) prepare(query string) (*cachedDoc, []gqlerrors.FormattedError) {
+	if e.docs != nil {
+		if cd, ok := e.docs.Get(query); ok {
 			return cd, nil
 		}
 	}
 	// The document is measured as text, then as a tree, before graphql-go
 	// recurses through it: see Limits.
 	switch nesting, tokens := scanDocument(query); {
-	case nesting > s.limits.MaxNesting:
-		return nil, []gqlerrors.FormattedError{plainError(fmt.Sprintf("Document nests deeper than %d levels.", s.limits.MaxNesting), "MAX_DEPTH_EXCEEDED")}
-	case tokens > s.limits.MaxTokens:
-		return nil, []gqlerrors.FormattedError{plainError(fmt.Sprintf("Document has more than %d tokens.", s.limits.MaxTokens), "MAX_TOKENS_EXCEEDED")}
+	case nesting > e.limits.MaxNesting:
+		return nil, []gqlerrors.FormattedError{plainError(fmt.Sprintf("Document nests deeper than %d levels.", e.limits.MaxNesting), "MAX_DEPTH_EXCEEDED")}
+	case tokens > e.limits.MaxTokens:
+		return nil, []gqlerrors.FormattedError{plainError(fmt.Sprintf("Document has more than %d tokens.", e.limits.MaxTokens), "MAX_TOKENS_EXCEEDED")}
 	}
 	doc, err := parser.Parse(parser.ParseParams{Source: source.NewSource(&source.Source{Body: []byte(query), Name: "GraphQL request"})})
 	if err != nil {
 		return nil, gqlerrors.FormatErrors(err)
 	}
-	if gerr := checkDocument(doc, s.limits, s.throttleCfg.MaxCredentialFields); gerr != nil {
+	if gerr := checkDocument(doc, e.limits); gerr != nil {
 		return nil, []gqlerrors.FormattedError{plainError(gerr.msg, gerr.code)}
 	}
-	if v := graphql.ValidateDocument(&s.gql.schema, doc, nil); !v.IsValid {
+	if v := graphql.ValidateDocument(&e.gql.schema, doc, nil); !v.IsValid {
 		return nil, v.Errors
 	}
-	if s.docs == nil || len(query) > maxCachedDocument {
+	if e.docs == nil || len(query) > maxCachedDocument {
 		return &cachedDoc{doc: doc}, nil // not kept: no plan is compiled
 	}
 	cd := newCachedDoc(doc)
-	s.docs.Add(query, cd)
+	e.docs.Add(query, cd)
 	return cd, nil
 }
 
@@ -267,7 +247,7 @@ func isMutation(doc *ast.Document, opName string) bool {
 // errors and apiErrors) and replaces every other one, such as a failing
 // Store, with an internal error that carries the request id. The original
 // is logged.
-func (s *Service) publicErrors(ctx context.Context, errs []gqlerrors.FormattedError) []gqlerrors.FormattedError {
+func (e *endpoint) publicErrors(ctx context.Context, errs []gqlerrors.FormattedError) []gqlerrors.FormattedError {
 	for i, fe := range errs {
 		orig := fe.OriginalError()
 		if ge, ok := orig.(*gqlerrors.Error); ok {
@@ -278,7 +258,7 @@ func (s *Service) publicErrors(ctx context.Context, errs []gqlerrors.FormattedEr
 			continue
 		}
 		id := RequestID(ctx)
-		s.log.LogAttrs(ctx, slog.LevelError, "customerauth: internal error",
+		e.svc.log.LogAttrs(ctx, slog.LevelError, "customerauth: internal error",
 			slog.String("request_id", id), slog.Any("path", fe.Path), slog.Any("error", orig))
 		errs[i] = gqlerrors.FormattedError{
 			Message:   "Internal error. Looks like something went wrong on our end.\nRequest ID: " + id,
@@ -317,3 +297,24 @@ func requestID(r *http.Request) string {
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
 }
+
+// serveFast answers a request with the plan and returns true, or returns
+// false having run and written nothing, when the request's variables do
+// not type-check exactly: the caller then uses graphql.Execute. Errors go
+// through publicErrors like every other answer.
+func (e *endpoint) serveFast(ctx context.Context, w http.ResponseWriter, p *plan, vars map[string]interface{}) bool {
+	r, ok := p.execute(ctx, vars)
+	if !ok {
+		return false
+	}
+	body := r.body(e.publicErrors(ctx, r.errs))
+	w.Header()["Content-Type"] = jsonContentType
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(body)
+	r.release()
+	return true
+}
+
+// jsonContentType is the Content-Type of every answer, shared: Header.Set
+// and Header.Add replace or grow a one-element slice, never write into it.
+var jsonContentType = []string{"application/json; charset=utf-8"}

@@ -2,7 +2,6 @@ package customerauth_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/shopkit/customerauth"
+	"github.com/shopkit/customerauth/internal/notifytest"
 	"github.com/shopkit/customerauth/internal/storefrontdocs"
 )
 
@@ -37,44 +37,20 @@ func (c *clock) Advance(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
-// outbox is a Notifier that keeps what it is given.
-type outbox struct {
-	mu   sync.Mutex
-	msgs []customerauth.Notification
-}
-
-func (o *outbox) Notify(_ context.Context, n customerauth.Notification) error {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.msgs = append(o.msgs, n)
-	return nil
-}
+// outbox is the shared test Notifier, with lookups that fail the test.
+type outbox struct{ notifytest.Outbox }
 
 // last returns the newest notification of the given kind to email.
 func (o *outbox) last(t *testing.T, kind customerauth.NotificationKind, email string) customerauth.Notification {
 	t.Helper()
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	for i := len(o.msgs) - 1; i >= 0; i-- {
-		if o.msgs[i].Kind == kind && strings.EqualFold(o.msgs[i].Email, email) {
-			return o.msgs[i]
-		}
-	}
-	t.Fatalf("no %v notification to %s among %d", kind, email, len(o.msgs))
-	return customerauth.Notification{}
-}
-
-func (o *outbox) count(kind customerauth.NotificationKind) int {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	n := 0
-	for _, m := range o.msgs {
-		if m.Kind == kind {
-			n++
-		}
+	n, ok := o.Last(kind, email)
+	if !ok {
+		t.Fatalf("no %v notification to %s among %d", kind, email, len(o.All()))
 	}
 	return n
 }
+
+func (o *outbox) count(kind customerauth.NotificationKind) int { return o.Count(kind) }
 
 // fastArgon2 keeps password hashing cheap in tests that are not about it.
 var fastArgon2 = customerauth.Argon2Params{Memory: 64, Iterations: 1, Parallelism: 1}

@@ -131,13 +131,12 @@ func (m *Multipass) Encode(p MultipassPayload) (string, error) {
 	if err := enc.Encode(multipassWire{MultipassPayload: p, CreatedAt: &created}); err != nil {
 		return "", err
 	}
-	return m.Seal(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+	return m.seal(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
 }
 
-// Seal encrypts and signs plaintext, which should be a JSON object, with the
-// first secret. Encode is the usual entry point; Seal is for callers that
-// build the JSON themselves.
-func (m *Multipass) Seal(plaintext []byte) (string, error) {
+// seal encrypts and signs plaintext, the JSON of a payload, with the first
+// secret.
+func (m *Multipass) seal(plaintext []byte) (string, error) {
 	k := m.keys[0]
 	pad := aes.BlockSize - len(plaintext)%aes.BlockSize
 	raw := make([]byte, aes.BlockSize, aes.BlockSize+len(plaintext)+pad+sha256.Size)

@@ -346,7 +346,7 @@ func TestMultipassMultipassifyVectors(t *testing.T) {
 			}
 			m := mpNew(t, v.Secret)
 			customerauth.SetMultipassRand(m, bytes.NewReader(mpUnhex(t, v.IVHex)))
-			sealed, err := m.Seal([]byte(v.Plaintext))
+			sealed, err := customerauth.SealMultipass(m, []byte(v.Plaintext))
 			if err != nil {
 				t.Fatalf("Seal: %v", err)
 			}

@@ -148,6 +148,9 @@ func (s *Service) hash(ctx context.Context, pw string) (string, error) {
 		return "", err
 	}
 	defer release()
+	if s.inHashSlot != nil {
+		s.inHashSlot()
+	}
 	return hashPassword(pw, s.cfg.Argon2)
 }
 
@@ -158,6 +161,9 @@ func (s *Service) verify(ctx context.Context, pw, hash string) (ok, rehash bool,
 		return false, false, err
 	}
 	defer release()
+	if s.inHashSlot != nil {
+		s.inHashSlot()
+	}
 	return verifyPassword(pw, hash, s.cfg.Argon2)
 }
 

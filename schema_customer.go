@@ -27,8 +27,8 @@ func stringField[T any](desc string, get func(T) string) *graphql.Field {
 	}
 }
 
-// field is a field of the given type read from the source by get.
-func field[T any](t graphql.Output, desc string, get func(T) interface{}) *graphql.Field {
+// objectField is a field of the given type read from the source by get.
+func objectField[T any](t graphql.Output, desc string, get func(T) interface{}) *graphql.Field {
 	return &graphql.Field{
 		Type:        t,
 		Description: desc,
@@ -55,8 +55,8 @@ func (g *schema) buildCustomerTypes() {
 		Fields: graphql.Fields{
 			"endCursor":       stringField("The cursor of the last item of the page.", func(p *pageInfo) string { return p.end }),
 			"startCursor":     stringField("The cursor of the first item of the page.", func(p *pageInfo) string { return p.start }),
-			"hasNextPage":     field(nonNull(graphql.Boolean), "Whether items follow this page.", func(p *pageInfo) interface{} { return p.hasNext }),
-			"hasPreviousPage": field(nonNull(graphql.Boolean), "Whether items precede this page.", func(p *pageInfo) interface{} { return p.hasPrev }),
+			"hasNextPage":     objectField(nonNull(graphql.Boolean), "Whether items follow this page.", func(p *pageInfo) interface{} { return p.hasNext }),
+			"hasPreviousPage": objectField(nonNull(graphql.Boolean), "Whether items precede this page.", func(p *pageInfo) interface{} { return p.hasPrev }),
 		},
 	})
 	g.buildAddressType()
@@ -64,23 +64,23 @@ func (g *schema) buildCustomerTypes() {
 		Name:        "MailingAddressEdge",
 		Description: "A mailing address and its cursor.",
 		Fields: graphql.Fields{
-			"cursor": field(nonNull(graphql.String), "Where this item lies, for the after and before arguments.", func(e *addressEdge) interface{} { return e.cursor }),
-			"node":   field(nonNull(g.address), "The address.", func(e *addressEdge) interface{} { return e.node }),
+			"cursor": objectField(nonNull(graphql.String), "Where this item lies, for the after and before arguments.", func(e *addressEdge) interface{} { return e.cursor }),
+			"node":   objectField(nonNull(g.address), "The address.", func(e *addressEdge) interface{} { return e.node }),
 		},
 	})
 	g.addressConnection = graphql.NewObject(graphql.ObjectConfig{
 		Name:        "MailingAddressConnection",
 		Description: "One page of a list of mailing addresses.",
 		Fields: graphql.Fields{
-			"edges": field(nonNull(graphql.NewList(nonNull(g.addressEdge))), "The addresses of the page with their cursors.", func(c *addressPage) interface{} { return c.edges }),
-			"nodes": field(nonNull(graphql.NewList(nonNull(g.address))), "The addresses of the page.", func(c *addressPage) interface{} {
+			"edges": objectField(nonNull(graphql.NewList(nonNull(g.addressEdge))), "The addresses of the page with their cursors.", func(c *addressPage) interface{} { return c.edges }),
+			"nodes": objectField(nonNull(graphql.NewList(nonNull(g.address))), "The addresses of the page.", func(c *addressPage) interface{} {
 				nodes := make([]*Address, len(c.edges))
 				for i, e := range c.edges {
 					nodes[i] = e.node
 				}
 				return nodes
 			}),
-			"pageInfo": field(nonNull(g.pageInfo), "Where the page lies in the whole list.", func(c *addressPage) interface{} { return &c.info }),
+			"pageInfo": objectField(nonNull(g.pageInfo), "Where the page lies in the whole list.", func(c *addressPage) interface{} { return &c.info }),
 		},
 	})
 	g.socialLoginProvider = graphql.NewObject(graphql.ObjectConfig{
@@ -96,7 +96,7 @@ func (g *schema) buildCustomerTypes() {
 		Name:        "Customer",
 		Description: "A customer account of the shop, as its owner sees it.",
 		Fields: graphql.Fields{
-			"acceptsMarketing": field(nonNull(graphql.Boolean), "Whether the customer agreed to receive marketing email.", func(c *Customer) interface{} { return c.AcceptsMarketing }),
+			"acceptsMarketing": objectField(nonNull(graphql.Boolean), "Whether the customer agreed to receive marketing email.", func(c *Customer) interface{} { return c.AcceptsMarketing }),
 			"addresses": {
 				Type:        nonNull(g.addressConnection),
 				Description: "The customer's mailing addresses, a page at a time.",
@@ -107,26 +107,23 @@ func (g *schema) buildCustomerTypes() {
 			},
 			"avatarUrl": {Type: graphql.String, Description: "The URL of the customer's picture; null here, where accounts have none.",
 				Resolve: func(graphql.ResolveParams) (interface{}, error) { return nil, nil }},
-			"createdAt": field(nonNull(g.dateTime), "When the account was created.", func(c *Customer) interface{} { return c.CreatedAt }),
-			"defaultAddress": field(g.address, "The address used unless the customer picks another.", func(c *Customer) interface{} {
+			"createdAt": objectField(nonNull(g.dateTime), "When the account was created.", func(c *Customer) interface{} { return c.CreatedAt }),
+			"defaultAddress": objectField(g.address, "The address used unless the customer picks another.", func(c *Customer) interface{} {
 				if a := c.DefaultAddress(); a != nil {
 					return a
 				}
 				return nil
 			}),
-			"displayName": field(nonNull(graphql.String), "The customer's name, or else email, or else phone number.", func(c *Customer) interface{} { return c.DisplayName() }),
+			"displayName": objectField(nonNull(graphql.String), "The customer's name, or else email, or else phone number.", func(c *Customer) interface{} { return c.DisplayName() }),
 			"email":       stringField("The customer's email address.", func(c *Customer) string { return c.Email }),
 			"firstName":   stringField("The customer's first name.", func(c *Customer) string { return c.FirstName }),
-			"id":          field(nonNull(graphql.ID), "A globally unique id of the customer.", func(c *Customer) interface{} { return svc.GlobalID(c.ID) }),
+			"id":          objectField(nonNull(graphql.ID), "A globally unique id of the customer.", func(c *Customer) interface{} { return svc.GlobalID(c.ID) }),
 			"lastName":    stringField("The customer's last name.", func(c *Customer) string { return c.LastName }),
 			"numberOfOrders": {
 				Type:        nonNull(g.uint64),
 				Description: "How many orders the customer placed with the shop.",
 				Resolve: func(p graphql.ResolveParams) (interface{}, error) {
-					if svc.cfg.NumberOfOrders == nil {
-						return uint64(0), nil
-					}
-					return svc.cfg.NumberOfOrders(p.Context, p.Source.(*Customer).ID)
+					return svc.NumberOfOrders(p.Context, p.Source.(*Customer).ID)
 				},
 			},
 			"phone": stringField("The customer's phone number in E.164 form.", func(c *Customer) string { return c.Phone }),
@@ -145,7 +142,7 @@ func (g *schema) buildCustomerTypes() {
 					return []string{}, nil
 				},
 			},
-			"updatedAt": field(nonNull(g.dateTime), "When the account last changed.", func(c *Customer) interface{} { return c.UpdatedAt }),
+			"updatedAt": objectField(nonNull(g.dateTime), "When the account last changed.", func(c *Customer) interface{} { return c.UpdatedAt }),
 		},
 	})
 }
@@ -197,10 +194,10 @@ func (g *schema) buildAddressType() {
 				},
 			},
 			"formattedArea": str("The city, region and country on one line.", func(a *Address) string { return a.FormattedArea() }),
-			"id":            field(nonNull(graphql.ID), "A globally unique id of the address.", func(a *Address) interface{} { return svc.addressGIDPrefix + a.ID }),
+			"id":            objectField(nonNull(graphql.ID), "A globally unique id of the address.", func(a *Address) interface{} { return svc.AddressGlobalID(a.ID) }),
 			"lastName":      str("The last name on the address.", func(a *Address) string { return a.LastName }),
-			"latitude":      field(graphql.Float, "The latitude, when known.", func(a *Address) interface{} { return floatOrNil(a.Latitude) }),
-			"longitude":     field(graphql.Float, "The longitude, when known.", func(a *Address) interface{} { return floatOrNil(a.Longitude) }),
+			"latitude":      objectField(graphql.Float, "The latitude, when known.", func(a *Address) interface{} { return floatOrNil(a.Latitude) }),
+			"longitude":     objectField(graphql.Float, "The longitude, when known.", func(a *Address) interface{} { return floatOrNil(a.Longitude) }),
 			"name":          str("The full name on the address.", func(a *Address) string { return a.Name() }),
 			"phone":         str("A phone number for the address, in E.164 form.", func(a *Address) string { return a.Phone }),
 			"province":      str("The region: state, province or prefecture.", func(a *Address) string { return a.Province }),

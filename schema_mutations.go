@@ -5,7 +5,6 @@ import (
 	"errors"
 
 	"github.com/graphql-go/graphql"
-	"github.com/graphql-go/graphql/language/ast"
 )
 
 // payload is the Go value behind every mutation payload type; each type
@@ -18,15 +17,15 @@ type payload struct {
 	deletedID    string
 }
 
-// op is a mutation's resolver body: it returns the payload, or an error
+// mutationBody is a mutation's resolver body: it returns the payload, or an error
 // that mutationResolver sorts into payload errors and top-level errors.
-type op func(ctx context.Context, args map[string]interface{}, p graphql.ResolveParams) (*payload, error)
+type mutationBody func(ctx context.Context, args map[string]interface{}, p graphql.ResolveParams) (*payload, error)
 
 // mutationResolver turns Service errors into the two channels of the API:
 // UserErrors into the payload (their field paths under argPrefix, the
 // argument the input came in), an invalid customer token into a top-level
 // "<Name> access denied", anything else into an internal error.
-func mutationResolver(typeName string, argPrefix []string, fn op) graphql.FieldResolveFn {
+func mutationResolver(typeName string, argPrefix []string, fn mutationBody) graphql.FieldResolveFn {
 	return func(p graphql.ResolveParams) (interface{}, error) {
 		if !allowed(p.Context, ScopeWriteCustomers) {
 			return nil, accessDenied(typeName + " access denied")
@@ -313,48 +312,4 @@ func (g *schema) mutationFields() graphql.Fields {
 			}),
 		},
 	}
-}
-
-type rawVarsKey struct{}
-
-// withRawVariables keeps the request's variables as decoded from JSON, before
-// graphql-go coerces them and drops the nulls.
-func withRawVariables(ctx context.Context, vars map[string]interface{}) context.Context {
-	return context.WithValue(ctx, rawVarsKey{}, vars)
-}
-
-// explicitNulls lists the keys of the input object argument arg that the
-// client set to null through variables, either as a whole object
-// ($customer: {phone: null}) or field by field (phone: $phone).
-func explicitNulls(ctx context.Context, p graphql.ResolveParams, arg string) []string {
-	raw, _ := ctx.Value(rawVarsKey{}).(map[string]interface{})
-	if raw == nil || len(p.Info.FieldASTs) == 0 {
-		return nil
-	}
-	var out []string
-	for _, a := range p.Info.FieldASTs[0].Arguments {
-		if a.Name == nil || a.Name.Value != arg {
-			continue
-		}
-		switch v := a.Value.(type) {
-		case *ast.Variable:
-			obj, _ := raw[v.Name.Value].(map[string]interface{})
-			for k, val := range obj {
-				if val == nil {
-					out = append(out, k)
-				}
-			}
-		case *ast.ObjectValue:
-			for _, f := range v.Fields {
-				vr, ok := f.Value.(*ast.Variable)
-				if !ok || f.Name == nil {
-					continue
-				}
-				if val, present := raw[vr.Name.Value]; present && val == nil {
-					out = append(out, f.Name.Value)
-				}
-			}
-		}
-	}
-	return out
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/shopkit/customerauth"
+	"github.com/shopkit/customerauth/internal/notifytest"
 	"github.com/shopkit/customerauth/pgstore"
 )
 
@@ -120,32 +121,18 @@ func newStore(tb testing.TB) *pgstore.Store {
 // smallArgon2 keeps password hashing cheap in tests.
 var smallArgon2 = customerauth.Argon2Params{Memory: 64, Iterations: 1, Parallelism: 1}
 
-// outbox is a Notifier that keeps every notification, so tests can follow
-// the links a customer would get by email.
-type outbox struct {
-	mu   sync.Mutex
-	msgs []customerauth.Notification
-}
-
-func (o *outbox) Notify(_ context.Context, n customerauth.Notification) error {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.msgs = append(o.msgs, n)
-	return nil
-}
+// outbox is the shared test Notifier, so tests can follow the links a
+// customer would get by email.
+type outbox struct{ notifytest.Outbox }
 
 // lastURL returns the link of the newest notification of kind to email.
 func (o *outbox) lastURL(tb testing.TB, kind customerauth.NotificationKind, email string) string {
 	tb.Helper()
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	for i := len(o.msgs) - 1; i >= 0; i-- {
-		if n := o.msgs[i]; n.Kind == kind && strings.EqualFold(n.Email, email) {
-			return n.URL
-		}
+	n, ok := o.Last(kind, email)
+	if !ok {
+		tb.Fatalf("no %s notification to %s", kind, email)
 	}
-	tb.Fatalf("no %s notification to %s", kind, email)
-	return ""
+	return n.URL
 }
 
 // lockedBuffer is an io.Writer that many goroutines may log to.

@@ -3,7 +3,6 @@ package sqlitestore_test
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"database/sql"
 	"encoding/hex"
 	"fmt"
@@ -15,41 +14,27 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/shopkit/customerauth"
+	"github.com/shopkit/customerauth/internal/notifytest"
 	"github.com/shopkit/customerauth/sqlitestore"
 )
 
-// capture is a Notifier that keeps every notification, so tests can follow
-// the links a customer would get by email.
-type capture struct {
-	mu   sync.Mutex
-	sent []customerauth.Notification
-}
-
-func (c *capture) Notify(_ context.Context, n customerauth.Notification) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.sent = append(c.sent, n)
-	return nil
-}
+// capture is the shared test Notifier, so tests can follow the links a
+// customer would get by email.
+type capture struct{ notifytest.Outbox }
 
 // lastURL returns the link of the latest notification of the kind sent to
 // email.
 func (c *capture) lastURL(t testing.TB, kind customerauth.NotificationKind, email string) string {
 	t.Helper()
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for i := len(c.sent) - 1; i >= 0; i-- {
-		if n := c.sent[i]; n.Kind == kind && n.Email == email && n.URL != "" {
-			return n.URL
-		}
+	n, ok := c.Last(kind, email)
+	if !ok || n.URL == "" {
+		t.Fatalf("no %s notification with a link was sent to %s", kind, email)
 	}
-	t.Fatalf("no %s notification with a link was sent to %s", kind, email)
-	return ""
+	return n.URL
 }
 
 // linkSecret returns the token in an activation or reset link: its last

@@ -86,11 +86,15 @@ func run(ctx context.Context) (string, error) {
 	// A host running its own graphql-go endpoint executes documents itself;
 	// customerauth's request guards then are the host's to apply, or the
 	// host mounts svc.Handler() for the customer operations.
+	// The variables go into the context too, so that an explicit null (as
+	// in customerUpdate(customer: {phone: null})) clears the field as it
+	// does through svc.Handler(): graphql-go itself drops such nulls.
+	vars := map[string]any{"t": tok.Token}
 	res := graphql.Do(graphql.Params{
 		Schema:         schema,
 		RequestString:  `query($t: String!) { shopName customer(customerAccessToken: $t) { firstName orders { name total } } }`,
-		VariableValues: map[string]any{"t": tok.Token},
-		Context:        ctx,
+		VariableValues: vars,
+		Context:        customerauth.WithVariables(ctx, vars),
 	})
 	if len(res.Errors) > 0 {
 		return "", fmt.Errorf("%v", res.Errors)
