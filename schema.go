@@ -8,6 +8,7 @@ package customerauth
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/graphql-go/graphql"
@@ -46,8 +47,8 @@ func newSchema(s *Service) (*schema, error) {
 	g.dateTime = newDateTimeScalar()
 	g.url = newURLScalar()
 	g.uint64 = newUnsignedInt64Scalar()
-	g.countryCode = stringEnum("CountryCode", "An ISO 3166-1 alpha-2 country or territory code.", countryCodeValues[:])
-	g.languageCode = stringEnum("LanguageCode", "A language code, for localized content.", languageCodeValues[:])
+	g.countryCode = stringEnum("CountryCode", "An ISO 3166-1 alpha-2 country or territory code.", countryCodeValues[:], describeCountryCode)
+	g.languageCode = stringEnum("LanguageCode", "A language code, for localized content.", languageCodeValues[:], describeLanguageCode)
 	g.buildErrorTypes()
 	g.buildCustomerTypes()
 	g.buildAccessTokenType()
@@ -105,18 +106,18 @@ func (g *schema) inContextDirective() *graphql.Directive {
 		Name:        "BuyerInput",
 		Description: "Identifies a business buyer.",
 		Fields: graphql.InputObjectConfigFieldMap{
-			"companyLocationId":   {Type: graphql.ID},
-			"customerAccessToken": {Type: graphql.NewNonNull(graphql.String)},
+			"companyLocationId":   {Type: graphql.ID, Description: "The company location the business buyer acts for; accepted and not used, since accounts here belong to no company."},
+			"customerAccessToken": {Type: graphql.NewNonNull(graphql.String), Description: "The business buyer's customer access token."},
 		},
 	})
 	consent := graphql.NewInputObject(graphql.InputObjectConfig{
 		Name:        "VisitorConsent",
 		Description: "What the visitor agreed to; null where the visitor did not say.",
 		Fields: graphql.InputObjectConfigFieldMap{
-			"analytics":   {Type: graphql.Boolean},
-			"marketing":   {Type: graphql.Boolean},
-			"preferences": {Type: graphql.Boolean},
-			"saleOfData":  {Type: graphql.Boolean},
+			"analytics":   {Type: graphql.Boolean, Description: "Whether the visitor lets the shop measure how the site is used."},
+			"marketing":   {Type: graphql.Boolean, Description: "Whether the visitor lets the shop use their data to advertise to them."},
+			"preferences": {Type: graphql.Boolean, Description: "Whether the visitor lets the shop remember their choices, such as language."},
+			"saleOfData":  {Type: graphql.Boolean, Description: "Whether the visitor lets the shop sell or share their data with others."},
 		},
 	})
 	return graphql.NewDirective(graphql.DirectiveConfig{
@@ -124,21 +125,41 @@ func (g *schema) inContextDirective() *graphql.Directive {
 		Description: "Sets the buyer's country, language and context for the operation.",
 		Locations:   []string{graphql.DirectiveLocationQuery, graphql.DirectiveLocationMutation},
 		Args: graphql.FieldConfigArgument{
-			"buyer":               {Type: buyer},
-			"country":             {Type: g.countryCode},
-			"language":            {Type: g.languageCode},
-			"preferredLocationId": {Type: graphql.ID},
-			"visitorConsent":      {Type: consent},
+			"buyer":               {Type: buyer, Description: "The business buyer the operation is made for; accepted and ignored by customer operations."},
+			"country":             {Type: g.countryCode, Description: "The buyer's country; accepted and ignored, since customer data is the same everywhere."},
+			"language":            {Type: g.languageCode, Description: "The buyer's language; accepted and ignored, since customer data is not translated."},
+			"preferredLocationId": {Type: graphql.ID, Description: "The store location the buyer would pick up from; accepted and ignored."},
+			"visitorConsent":      {Type: consent, Description: "The visitor's privacy choices; accepted and ignored, since customer operations track nothing."},
 		},
 	})
 }
 
-func stringEnum(name, desc string, values []string) *graphql.Enum {
+// stringEnum builds an enum of string values. describe writes each value's
+// description from the value, so that the generated lists of a few hundred
+// codes need no text kept beside them.
+func stringEnum(name, desc string, values []string, describe func(value string) string) *graphql.Enum {
 	m := make(graphql.EnumValueConfigMap, len(values))
 	for _, v := range values {
-		m[v] = &graphql.EnumValueConfig{Value: v}
+		m[v] = &graphql.EnumValueConfig{Value: v, Description: describe(v)}
 	}
 	return graphql.NewEnum(graphql.EnumConfig{Name: name, Description: desc, Values: m})
+}
+
+// describeCountryCode: ZZ is the one value that names no place.
+func describeCountryCode(code string) string {
+	if code == "ZZ" {
+		return "An unknown or unspecified country or territory."
+	}
+	return "The country or territory with code " + code + "."
+}
+
+// describeLanguageCode: a value such as PT_BR is a language with the region
+// whose way of writing it is meant.
+func describeLanguageCode(code string) string {
+	if lang, region, ok := strings.Cut(code, "_"); ok {
+		return "The language with ISO 639 code " + lang + ", as written in the region with code " + region + "."
+	}
+	return "The language with ISO 639 code " + code + "."
 }
 
 func newDateTimeScalar() *graphql.Scalar {
@@ -240,7 +261,7 @@ func (g *schema) buildErrorTypes() {
 	codes := customerErrorCodes()
 	values := make(graphql.EnumValueConfigMap, len(codes))
 	for _, c := range codes {
-		values[string(c)] = &graphql.EnumValueConfig{Value: c}
+		values[string(c)] = &graphql.EnumValueConfig{Value: c, Description: errorCodeDescriptions[c]}
 	}
 	g.errorCode = graphql.NewEnum(graphql.EnumConfig{
 		Name:        "CustomerErrorCode",
@@ -299,6 +320,28 @@ func (g *schema) buildErrorTypes() {
 	})
 }
 
+// errorCodeDescriptions say when this package reports each code, which is
+// not always when Shopify does: NOT_FOUND, for one, is about customers here.
+// They live beside the enum rather than in errors.go, which stays free of
+// the GraphQL layer.
+var errorCodeDescriptions = map[CustomerErrorCode]string{
+	CodeAlreadyEnabled:          "The account can already log in, so there is nothing to activate.",
+	CodeBadDomain:               "The part of the email after the @ is not a usable domain name.",
+	CodeBlank:                   "A value that must be given, such as the email or the password, is empty.",
+	CodeContainsHTMLTags:        "A name holds text that looks like an HTML tag.",
+	CodeContainsURL:             "A name holds text that looks like a web address.",
+	CodeCustomerDisabled:        "The email belongs to an account that cannot log in yet; a new activation email was sent instead of registering it again.",
+	CodeInvalid:                 "A value is malformed (an email, a phone number, a name, a country code, an activation or reset URL) or the password is one of the most common ones.",
+	CodeInvalidMultipassRequest: "The Multipass token was refused: Multipass is not set up, or the token does not decrypt and verify with the shop's secret, is too old, was used before, carries customer details that do not pass or that clash with another account.",
+	CodeNotFound:                "No customer has the given id.",
+	CodePasswordWhitespace:      "The password begins or ends with a space or another blank character.",
+	CodeTaken:                   "Another account already uses this email, phone number or Multipass identifier.",
+	CodeTokenInvalid:            "The activation or reset token is unknown, has expired or was already used.",
+	CodeTooLong:                 "A value is longer than its limit, which the message states.",
+	CodeTooShort:                "The password is shorter than the shop's minimum, which the message states.",
+	CodeUnidentifiedCustomer:    "No account that can log in matches the email and password; or, when recovering a password, no account has the email.",
+}
+
 func (g *schema) buildAccessTokenType() {
 	g.accessToken = graphql.NewObject(graphql.ObjectConfig{
 		Name:        "CustomerAccessToken",
@@ -330,7 +373,7 @@ func (g *schema) queryFields() graphql.Fields {
 			Type:        g.customer,
 			Description: "The customer a customer access token belongs to; null when the token is unknown or expired.",
 			Args: graphql.FieldConfigArgument{
-				"customerAccessToken": {Type: graphql.NewNonNull(graphql.String)},
+				"customerAccessToken": {Type: graphql.NewNonNull(graphql.String), Description: "A token from customerAccessTokenCreate or another mutation that logs in; it names the customer to return."},
 			},
 			Resolve: func(p graphql.ResolveParams) (interface{}, error) {
 				if !allowed(p.Context, ScopeReadCustomers) {
