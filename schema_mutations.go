@@ -130,7 +130,7 @@ func nonNullString() graphql.Input { return graphql.NewNonNull(graphql.String) }
 
 func (g *schema) mutationFields() graphql.Fields {
 	svc := g.svc
-	tokenArg := graphql.FieldConfigArgument{"customerAccessToken": {Type: nonNullString()}}
+	tokenArg := graphql.FieldConfigArgument{"customerAccessToken": {Type: nonNullString(), Description: "The customer access token the mutation acts on."}}
 	passwordInput := func(name, tokenField, desc string) *graphql.InputObject {
 		return graphql.NewInputObject(graphql.InputObjectConfig{
 			Name: name, Description: desc,
@@ -152,7 +152,7 @@ func (g *schema) mutationFields() graphql.Fields {
 					"email":    {Type: nonNullString(), Description: "The customer's email."},
 					"password": {Type: nonNullString(), Description: "The customer's password."},
 				},
-			}))}},
+			})), Description: "The email and password to log in with."}},
 			Resolve: mutationResolver("CustomerAccessTokenCreate", []string{"input"}, func(ctx context.Context, a map[string]interface{}, _ graphql.ResolveParams) (*payload, error) {
 				in := argObject(a, "input")
 				t, err := svc.CreateAccessToken(ctx, argString(in, "email"), argString(in, "password"))
@@ -192,7 +192,7 @@ func (g *schema) mutationFields() graphql.Fields {
 			Description: "Activates an account with the customer id and token of an activation link, setting its password.",
 			Args: graphql.FieldConfigArgument{
 				"id":    {Type: graphql.NewNonNull(graphql.ID), Description: "The customer's id."},
-				"input": {Type: graphql.NewNonNull(passwordInput("CustomerActivateInput", "activationToken", "The activation token and the new password."))},
+				"input": {Type: graphql.NewNonNull(passwordInput("CustomerActivateInput", "activationToken", "The activation token and the new password.")), Description: "The token from the activation link and the password the customer chose."},
 			},
 			Resolve: mutationResolver("CustomerActivate", []string{"input"}, func(ctx context.Context, a map[string]interface{}, _ graphql.ResolveParams) (*payload, error) {
 				in := argObject(a, "input")
@@ -225,7 +225,7 @@ func (g *schema) mutationFields() graphql.Fields {
 					"password":         {Type: nonNullString(), Description: "The password to log in with."},
 					"phone":            {Type: graphql.String, Description: "The customer's phone number in E.164 form."},
 				},
-			}))}},
+			})), Description: "Who the new customer is and the password they chose."}},
 			Resolve: mutationResolver("CustomerCreate", []string{"input"}, func(ctx context.Context, a map[string]interface{}, _ graphql.ResolveParams) (*payload, error) {
 				in := argObject(a, "input")
 				marketing, _ := in["acceptsMarketing"].(bool)
@@ -250,7 +250,7 @@ func (g *schema) mutationFields() graphql.Fields {
 			Description: "Sets a new password with the customer id and token of a reset link.",
 			Args: graphql.FieldConfigArgument{
 				"id":    {Type: graphql.NewNonNull(graphql.ID), Description: "The customer's id."},
-				"input": {Type: graphql.NewNonNull(passwordInput("CustomerResetInput", "resetToken", "The reset token and the new password."))},
+				"input": {Type: graphql.NewNonNull(passwordInput("CustomerResetInput", "resetToken", "The reset token and the new password.")), Description: "The token from the reset link and the password that replaces the old one."},
 			},
 			Resolve: mutationResolver("CustomerReset", []string{"input"}, func(ctx context.Context, a map[string]interface{}, _ graphql.ResolveParams) (*payload, error) {
 				in := argObject(a, "input")
@@ -284,8 +284,8 @@ func (g *schema) mutationFields() graphql.Fields {
 						"password":         {Type: graphql.String, Description: "The new password."},
 						"phone":            {Type: graphql.String, Description: "The new phone number in E.164 form; null removes it."},
 					},
-				}))},
-				"customerAccessToken": {Type: nonNullString()},
+				})), Description: "The changes to make to the profile."},
+				"customerAccessToken": {Type: nonNullString(), Description: "The access token of the customer whose profile changes."},
 			},
 			Resolve: mutationResolver("CustomerUpdate", []string{"customer"}, func(ctx context.Context, a map[string]interface{}, p graphql.ResolveParams) (*payload, error) {
 				in := argObject(a, "customer")
