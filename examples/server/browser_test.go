@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/shopkit/customerauth"
+	"github.com/shopkit/customerauth/internal/notifytest"
 )
 
 // TestBrowserAccountPages walks a shopper through the account pages in
@@ -22,7 +23,7 @@ import (
 // an invitation, and log in with Multipass (HttpOnly cookie) and out again.
 func TestBrowserAccountPages(t *testing.T) {
 	start := time.Now()
-	mail := &browserOutbox{}
+	mail := &notifytest.Outbox{}
 	const multipassSecret = "browser-test-multipass-secret"
 
 	ts := httptest.NewUnstartedServer(nil)

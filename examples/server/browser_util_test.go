@@ -16,6 +16,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/shopkit/customerauth"
+	"github.com/shopkit/customerauth/internal/notifytest"
 )
 
 // chromiumPath returns the Chromium binary the browser tests drive:
@@ -301,45 +302,15 @@ func (b *browser) tokenCookie() *network.Cookie {
 	return nil
 }
 
-// browserOutbox is a Notifier that keeps the messages the shop sends, so the
-// test can follow the emailed links.
-type browserOutbox struct {
-	mu   sync.Mutex
-	msgs []customerauth.Notification
-}
-
-func (o *browserOutbox) Notify(_ context.Context, n customerauth.Notification) error {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.msgs = append(o.msgs, n)
-	return nil
-}
-
-// link returns the URL of the newest notification of the kind to email,
-// or "" when none came.
-func (o *browserOutbox) link(kind customerauth.NotificationKind, email string) string {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	for i := len(o.msgs) - 1; i >= 0; i-- {
-		if m := o.msgs[i]; m.Kind == kind && strings.EqualFold(m.Email, email) && m.URL != "" {
-			return m.URL
-		}
-	}
-	return ""
-}
-
 // link returns the link of the newest email of the kind to the address,
-// waiting a little for it, as a shopper would open it.
-func (b *browser) link(mail *browserOutbox, kind customerauth.NotificationKind, email string) string {
+// waiting for it to be sent, as a shopper would open it.
+func (b *browser) link(mail *notifytest.Outbox, kind customerauth.NotificationKind, email string) string {
 	b.t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		if u := mail.link(kind, email); u != "" {
-			return u
-		}
-		if time.Now().After(deadline) {
-			b.fail("no %v email to %s", kind, email)
-		}
-		time.Sleep(20 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(b.t.Context(), 5*time.Second)
+	defer cancel()
+	n, err := mail.Await(ctx, kind, email)
+	if err != nil || n.URL == "" {
+		b.fail("no %v email with a link to %s: %v", kind, email, err)
 	}
+	return n.URL
 }

@@ -11,31 +11,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/shopkit/customerauth"
+	"github.com/shopkit/customerauth/internal/notifytest"
 )
-
-// sfcNotifier keeps the notifications the server sends.
-type sfcNotifier struct {
-	mu   sync.Mutex
-	sent []customerauth.Notification
-}
-
-func (n *sfcNotifier) Notify(_ context.Context, m customerauth.Notification) error {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	n.sent = append(n.sent, m)
-	return nil
-}
-
-func (n *sfcNotifier) all() []customerauth.Notification {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	return append([]customerauth.Notification(nil), n.sent...)
-}
 
 // TestShopifyStorefrontClient drives the example server with Shopify's
 // official JavaScript client, @shopify/storefront-api-client (pinned in
@@ -72,7 +53,7 @@ func TestShopifyStorefrontClient(t *testing.T) {
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
 	const storefrontToken = "6d2f0c9a4b8e17f35a0c2e9d41b7f608"
-	notifier := &sfcNotifier{}
+	notifier := &notifytest.Outbox{}
 	ts := httptest.NewUnstartedServer(nil)
 	srv, err := newServer(ctx, options{
 		store:           "memory",
@@ -105,12 +86,12 @@ func TestShopifyStorefrontClient(t *testing.T) {
 
 	// customerCreate greeted the new customer.
 	var welcomed bool
-	for _, n := range notifier.all() {
+	for _, n := range notifier.All() {
 		if n.Kind == customerauth.NotifyWelcome && strings.HasPrefix(n.Email, "storefront-client-") {
 			welcomed = true
 		}
 	}
 	if !welcomed {
-		t.Errorf("no welcome notification for the customer run.mjs created; got %+v", notifier.all())
+		t.Errorf("no welcome notification for the customer run.mjs created; got %+v", notifier.All())
 	}
 }
