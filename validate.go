@@ -2,6 +2,7 @@ package customerauth
 
 import (
 	"fmt"
+	"net/netip"
 	"regexp"
 	"strings"
 	"unicode"
@@ -104,25 +105,153 @@ func plausibleDomain(s string) bool {
 	return true
 }
 
-var (
-	htmlTagPattern = regexp.MustCompile(`<\s*/?\s*[a-zA-Z!?][^>]*>?`)
-	urlPattern     = regexp.MustCompile(`(?i)(\b[a-z][a-z0-9+.-]*://|\bwww\.|\b[a-z0-9-]+\.(com|net|org|info|biz|io|co|me|ly|ru|cn|xyz|top|app|dev|shop|site|online|link|click|club|live)\b)`)
-)
+var htmlTagPattern = regexp.MustCompile(`<\s*/?\s*[a-zA-Z!?][^>]*>?`)
 
 // validateName checks a first or last name. label is the name as a message
 // shows it ("First name"), field its input key.
+//
+// The rules serve the shop's own emails: a name is printed in the greeting
+// of every message the shop sends, so a name that carries markup, a host a
+// mail client turns into a link, or characters that reorder or hide text
+// would let anyone send the shop's mail with their content in it.
 func validateName(name, label, field string) *UserError {
 	switch {
 	case utf8.RuneCountInString(name) > maxNameLength:
 		return userErr(CodeTooLong, fmt.Sprintf("%s is too long (maximum is %d characters)", label, maxNameLength), field)
+	case !utf8.ValidString(name):
+		return userErr(CodeInvalid, label+" is not valid UTF-8", field)
+	case strings.ContainsFunc(name, forbiddenInName):
+		// First: what these characters hide is not what the other checks
+		// would see.
+		return userErr(CodeInvalid, label+" cannot contain control characters, line or paragraph separators, or text direction marks", field)
 	case htmlTagPattern.MatchString(name):
 		return userErr(CodeContainsHTMLTags, label+" cannot contain HTML tags", field)
-	case urlPattern.MatchString(name):
+	case hostLike(name):
 		return userErr(CodeContainsURL, label+" cannot contain URL", field)
-	case !utf8.ValidString(name) || strings.ContainsFunc(name, unicode.IsControl):
-		return userErr(CodeInvalid, label+" is invalid", field)
 	}
 	return nil
+}
+
+// forbiddenInName reports the characters no name needs: C0 and C1 controls
+// (NUL, tab, line feed, DEL, NEL, …), the Unicode line and paragraph
+// separators, and the bidirectional controls, with which "ed.live" can be
+// shown as "evil.de" or the rest of an email's line turned around.
+// Zero-width joiners stay allowed: Persian and Indic names need them.
+func forbiddenInName(r rune) bool {
+	switch {
+	case unicode.IsControl(r):
+		return true
+	case r == '\u061C', // Arabic letter mark
+		r == '\u200E', r == '\u200F', // left-to-right and right-to-left marks
+		r >= '\u202A' && r <= '\u202E', // embeddings and overrides
+		r >= '\u2066' && r <= '\u2069', // isolates
+		r == '\u2028', r == '\u2029':   // line and paragraph separators
+		return true
+	}
+	return false
+}
+
+var (
+	// schemePattern is a URL scheme as RFC 3986 spells one, with its "//".
+	schemePattern = regexp.MustCompile(`(?i)[a-z][a-z0-9+.-]*://`)
+	// wwwPattern is "www." at the start of a word.
+	wwwPattern = regexp.MustCompile(`(?i)(^|[^\p{L}\p{N}\p{M}_-])www\.`)
+	// punycodePattern is a label in IDNA's ASCII form (RFC 3492), which
+	// only a host name has.
+	punycodePattern = regexp.MustCompile(`(?i)(^|[^\p{L}\p{N}\p{M}_-])xn--`)
+	// ipv4Pattern is a dotted quad; whatever follows it (a port, a path) does
+	// not matter.
+	ipv4Pattern = regexp.MustCompile(`[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}`)
+	// ipv6Candidate is a run of hex digits, colons and dots with at least
+	// two colons, the material of an IPv6 literal with or without
+	// brackets; netip decides whether it is one.
+	ipv6Candidate = regexp.MustCompile(`[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*`)
+)
+
+// hostLike reports whether s holds something a reader or a mail client
+// takes for a place to go: a URL scheme, "www.", a punycode label, an IPv4
+// or IPv6 literal, or a registrable domain.
+//
+// A registrable domain is recognised by its shape, not by a list of
+// top-level domains, which would go stale: a dot with a letter or digit
+// right before it and a label of two or more letters right after it
+// ("evil.de", "secure-login.fr", "x.com"). Initials keep passing because
+// their labels are single letters ("J.R.R.", "A.B."), and a dot followed by
+// a space is never a host ("St. John", "Dr. No"). The price: a dot glued to
+// a word of two letters or more reads as a host, so "A.Co", "J.Lo" and
+// "St.John" are refused and the customer writes "A. Co" or "St. John"; one
+// letter before a short top-level domain is exactly how t.co and x.com are
+// spelled.
+func hostLike(s string) bool {
+	s = foldHostText(s)
+	if schemePattern.MatchString(s) || wwwPattern.MatchString(s) || punycodePattern.MatchString(s) || ipv4Pattern.MatchString(s) {
+		return true
+	}
+	for _, c := range ipv6Candidate.FindAllString(s, -1) {
+		// Without a decimal digit it is a word like "Dee::", not a place
+		// to go: every routable address (2000::/3) and ::1 has one.
+		c = strings.Trim(c, ".")
+		if strings.ContainsAny(c, "0123456789") {
+			if _, err := netip.ParseAddr(c); err == nil {
+				return true
+			}
+		}
+	}
+	return hasDomainShape(s)
+}
+
+// hasDomainShape reports a dot between a letter or digit and a label of
+// two or more letters (marks allowed) that ends the text or is followed by
+// something that cannot continue a label.
+func hasDomainShape(s string) bool {
+	var prev rune
+	for i, r := range s {
+		if r == '.' && isLabelRune(prev) {
+			letters, end := 0, len(s)
+			for j, q := range s[i+1:] {
+				if !unicode.IsLetter(q) && !unicode.IsMark(q) {
+					end = i + 1 + j
+					break
+				}
+				if unicode.IsLetter(q) {
+					letters++
+				}
+			}
+			if letters >= 2 {
+				next, _ := utf8.DecodeRuneInString(s[end:])
+				if end == len(s) || !(unicode.IsDigit(next) || next == '-' || next == '_') {
+					return true
+				}
+			}
+		}
+		prev = r
+	}
+	return false
+}
+
+func isLabelRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
+}
+
+// foldHostText maps what browsers and mail clients read as the ASCII of a
+// host name to that ASCII, and drops invisible format characters, so that
+// "ｅｖｉｌ．ｄｅ", "evil。de" and "evil.\u200bde" are judged as the evil.de
+// they show. Only the check sees the folded text; the name is kept as
+// typed.
+func foldHostText(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= '\uFF01' && r <= '\uFF5E': // fullwidth ASCII
+			return r - 0xFEE0
+		case r == '\u3002', r == '\uFF61', r == '\u2024', r == '\uFE52':
+			// The ideographic full stops IDNA takes for label separators,
+			// and the dots NFKC turns into ".".
+			return '.'
+		case unicode.Is(unicode.Cf, r):
+			return -1
+		}
+		return r
+	}, s)
 }
 
 // NormalizePhone removes the spaces, dots, dashes and parentheses people
@@ -167,3 +296,4 @@ func (s *Service) validatePassword(pw, field string) *UserError {
 	}
 	return nil
 }
+
