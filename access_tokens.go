@@ -14,6 +14,12 @@ const maxPasswordBytes = 4 * maxPasswordLength
 // the same UserError (UNIDENTIFIED_CUSTOMER) after the same amount of work,
 // so the answer does not tell which emails have accounts.
 func (s *Service) CreateAccessToken(ctx context.Context, email, password string) (*AccessToken, error) {
+	// Refused before the throttle and the lookup: no account is looked up
+	// and nothing is hashed, so the answer and its cost are the same for
+	// every email and tell nothing about which ones have accounts.
+	if err := refuseUnstorable(text(email, "Email", "email"), text(password, "Password", "password")); err != nil {
+		return nil, err
+	}
 	unidentified := userErr(CodeUnidentifiedCustomer, "Unidentified customer")
 	key := EmailKey(NormalizeEmail(email))
 	// Every attempt counts against the client and the account, known

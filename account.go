@@ -118,6 +118,13 @@ func phoneTaken() *UserError {
 // link and the error is CUSTOMER_DISABLED. With Config.HideAccountExistence
 // both outcomes return a nil customer and no error.
 func (s *Service) CreateCustomer(ctx context.Context, in CustomerCreateInput) (*Customer, error) {
+	if err := refuseUnstorable(
+		text(in.Email, "Email", "email"), text(in.Password, "Password", "password"),
+		text(in.FirstName, "First name", "firstName"), text(in.LastName, "Last name", "lastName"),
+		text(in.Phone, "Phone", "phone"),
+	); err != nil {
+		return nil, err
+	}
 	p, errs := checkProfile(&in.Email, &in.Phone, &in.FirstName, &in.LastName)
 	if e := s.validatePassword(in.Password, "password"); e != nil {
 		errs = append(errs, e)
@@ -259,6 +266,15 @@ func (s *Service) UpdateCustomer(ctx context.Context, accessToken string, in Cus
 	if err != nil {
 		return nil, nil, err
 	}
+	// The lookup above gave the store only the token's hash; the input is
+	// checked before any of it goes further.
+	if err := refuseUnstorable(
+		optText(in.Email, "Email", "email"), optText(in.Password, "Password", "password"),
+		optText(in.FirstName, "First name", "firstName"), optText(in.LastName, "Last name", "lastName"),
+		optText(in.Phone, "Phone", "phone"),
+	); err != nil {
+		return nil, nil, err
+	}
 	p, errs := checkProfile(in.Email, in.Phone, in.FirstName, in.LastName)
 	if in.Password != nil {
 		if e := s.validatePassword(*in.Password, "password"); e != nil {
@@ -324,6 +340,11 @@ func (s *Service) UpdateCustomer(ctx context.Context, accessToken string, in Cus
 // enabled gets no email and no error, as on Shopify: it has no password to
 // reset and its owner activates it from the activation email instead.
 func (s *Service) Recover(ctx context.Context, email string) error {
+	// Refused before the lookup, so the answer is the same whether or not
+	// an account has the rest of the address.
+	if err := refuseUnstorable(text(email, "Email", "email")); err != nil {
+		return err
+	}
 	key := EmailKey(NormalizeEmail(email))
 	if err := s.throttle(ctx, "recover",
 		limitCheck{ipKey(ctx, "recover"), s.throttleCfg.RecoverPerIP},
@@ -388,6 +409,11 @@ func (s *Service) ResetPasswordByURL(ctx context.Context, resetURL, password str
 // consumed, the password set, every other token revoked and a new access
 // token issued in one Store step, so of two concurrent uses one wins.
 func (s *Service) redeem(ctx context.Context, kind TokenKind, rawID, secret, password, tokenField, passwordField string) (*Customer, *AccessToken, error) {
+	// The id must parse as a UUID and the token reaches the store only as
+	// its hash; the password is the one text here to check.
+	if err := refuseUnstorable(text(password, "Password", passwordField)); err != nil {
+		return nil, nil, err
+	}
 	if e := s.validatePassword(password, passwordField); e != nil {
 		return nil, nil, e
 	}
@@ -443,6 +469,16 @@ func (s *Service) redeem(ctx context.Context, kind TokenKind, rawID, secret, pas
 // enabled sends a new link to that account; inviting an enabled account is
 // TAKEN.
 func (s *Service) InviteCustomer(ctx context.Context, in InviteInput) (*Customer, error) {
+	texts := []textInput{
+		text(in.Email, "Email", "email"), text(in.FirstName, "First name", "firstName"),
+		text(in.LastName, "Last name", "lastName"), text(in.Phone, "Phone", "phone"),
+	}
+	for i, t := range in.Tags {
+		texts = append(texts, text(t, "Tag", "tags", fmt.Sprint(i)))
+	}
+	if err := refuseUnstorable(texts...); err != nil {
+		return nil, err
+	}
 	p, errs := checkProfile(&in.Email, &in.Phone, &in.FirstName, &in.LastName)
 	if len(errs) > 0 {
 		return nil, joinUserErrors(errs)
@@ -522,6 +558,13 @@ func (s *Service) SetAddresses(ctx context.Context, customerID string, addrs []A
 	id, ok := s.parseCustomerID(customerID)
 	if !ok {
 		return nil, userErr(CodeNotFound, "Customer not found", "id")
+	}
+	var texts []textInput
+	for i, a := range addrs {
+		texts = append(texts, addressTexts(a, "addresses", fmt.Sprint(i))...)
+	}
+	if err := refuseUnstorable(texts...); err != nil {
+		return nil, err
 	}
 	list := make([]Address, len(addrs))
 	for i, a := range addrs {

@@ -977,8 +977,13 @@ func TestFastPathJSONStrings(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	weird := []string{"plain", "<script>&</script>", "quote\"back\\slash", "ctl\x00\x01\x1f\b\f\n\r\t", "bad\xffutf8\xc3", "sep\u2028\u2029", "emoji 😀 é", ""}
-	c, err := e.svc.InviteCustomer(ctx, customerauth.InviteInput{Email: "w@example.com", Tags: weird})
+	c, err := e.svc.InviteCustomer(ctx, customerauth.InviteInput{Email: "w@example.com"})
 	if err != nil {
+		t.Fatal(err)
+	}
+	// InviteCustomer refuses NUL and invalid UTF-8; data written before
+	// that rule, or by another writer, may still hold them.
+	if _, err := e.store.UpdateCustomer(ctx, &customerauth.CustomerChange{ID: c.ID, Tags: &weird, UpdatedAt: e.clock.Now()}); err != nil {
 		t.Fatal(err)
 	}
 	link, _ := e.svc.ActivationURL(ctx, c.ID)

@@ -39,6 +39,9 @@ func (s *Service) CreateAccessTokenWithMultipass(ctx context.Context, token stri
 // that carry one, as on Shopify, until it is linked. The empty identifier
 // unlinks.
 func (s *Service) LinkMultipassIdentifier(ctx context.Context, customerID, identifier string) error {
+	if err := refuseUnstorable(text(identifier, "Identifier", "identifier")); err != nil {
+		return err
+	}
 	id, ok := s.parseCustomerID(customerID)
 	if !ok {
 		return userErr(CodeNotFound, "Customer not found", "id")
@@ -124,6 +127,11 @@ type multipassInput struct {
 }
 
 func checkMultipassPayload(p *MultipassPayload) (*multipassInput, error) {
+	// Decode checked the payload's UTF-8, but JSON's \u0000 still decodes
+	// to a NUL; such a token is refused like any other bad one.
+	if err := refuseUnstorable(multipassTexts(p)...); err != nil {
+		return nil, refuse("payload: %v", err)
+	}
 	first, last := p.FirstName, p.LastName
 	pr, errs := checkProfile(&p.Email, nil, &first, &last)
 	if len(errs) > 0 {
@@ -165,6 +173,28 @@ func checkMultipassPayload(p *MultipassPayload) (*multipassInput, error) {
 		}
 	}
 	return in, nil
+}
+
+// multipassTexts lists the text fields of p, named by their JSON keys.
+func multipassTexts(p *MultipassPayload) []textInput {
+	texts := []textInput{
+		text(p.Email, "Email", "email"), text(p.FirstName, "First name", "first_name"),
+		text(p.LastName, "Last name", "last_name"), text(p.TagString, "Tag string", "tag_string"),
+		text(p.Identifier, "Identifier", "identifier"), text(p.ReturnTo, "Return to", "return_to"),
+		text(p.RemoteIP, "Remote IP", "remote_ip"),
+	}
+	for i, a := range p.Addresses {
+		at := func(value, label, key string) textInput { return text(value, label, "addresses", fmt.Sprint(i), key) }
+		texts = append(texts,
+			at(a.Address1, "Address1", "address1"), at(a.Address2, "Address2", "address2"),
+			at(a.City, "City", "city"), at(a.Company, "Company", "company"),
+			at(a.Country, "Country", "country"), at(a.CountryCode, "Country code", "country_code"),
+			at(a.FirstName, "First name", "first_name"), at(a.LastName, "Last name", "last_name"),
+			at(a.Phone, "Phone", "phone"), at(a.Province, "Province", "province"),
+			at(a.ProvinceCode, "Province code", "province_code"), at(a.Zip, "Zip", "zip"),
+		)
+	}
+	return texts
 }
 
 // multipassLogin finds or creates the customer of a verified payload,

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -297,3 +298,68 @@ func (s *Service) validatePassword(pw, field string) *UserError {
 	return nil
 }
 
+// textInput is one text argument of a Service method: its value, its name
+// as messages show it, and its field path relative to the method's input.
+type textInput struct {
+	value string
+	label string
+	field []string
+}
+
+func text(value, label string, field ...string) textInput {
+	return textInput{value: value, label: label, field: field}
+}
+
+// optText is text for an optional argument; nil checks as "".
+func optText(value *string, label string, field ...string) textInput {
+	if value == nil {
+		return textInput{label: label, field: field}
+	}
+	return text(*value, label, field...)
+}
+
+// refuseUnstorable is the first thing every Service method that takes text
+// from outside runs: it refuses a NUL character or invalid UTF-8 in any of
+// inputs with INVALID on that input's field, so that no Store is handed
+// text it cannot keep. PostgreSQL rejects NUL in text columns and invalid
+// UTF-8 in a UTF-8 database, which would surface as an internal error; the
+// client, whose input it is, hears of it instead. It returns the errors
+// joined, or nil.
+func refuseUnstorable(inputs ...textInput) error {
+	var errs []*UserError
+	for _, in := range inputs {
+		switch {
+		case !utf8.ValidString(in.value):
+			errs = append(errs, userErr(CodeInvalid, in.label+" is not valid UTF-8", in.field...))
+		case strings.IndexByte(in.value, 0) >= 0:
+			errs = append(errs, userErr(CodeInvalid, in.label+" cannot contain NUL characters", in.field...))
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return joinUserErrors(errs)
+}
+
+// addressTexts lists the text fields of a, with field paths under prefix
+// named as the GraphQL MailingAddress fields are.
+func addressTexts(a Address, prefix ...string) []textInput {
+	at := func(value, label, field string) textInput {
+		return text(value, label, append(slices.Clone(prefix), field)...)
+	}
+	return []textInput{
+		at(a.ID, "Address id", "id"),
+		at(a.FirstName, "First name", "firstName"),
+		at(a.LastName, "Last name", "lastName"),
+		at(a.Company, "Company", "company"),
+		at(a.Address1, "Address1", "address1"),
+		at(a.Address2, "Address2", "address2"),
+		at(a.City, "City", "city"),
+		at(a.Province, "Province", "province"),
+		at(a.ProvinceCode, "Province code", "provinceCode"),
+		at(a.Country, "Country", "country"),
+		at(a.CountryCode, "Country code", "countryCode"),
+		at(a.Zip, "Zip", "zip"),
+		at(a.Phone, "Phone", "phone"),
+	}
+}
