@@ -257,6 +257,15 @@ func (s *Service) notification(kind NotificationKind, c *Customer, link string) 
 	return Notification{Kind: kind, Email: c.Email, URL: link, CustomerID: c.ID, FirstName: c.FirstName, LastName: c.LastName}
 }
 
+// emailChangedNotice is the notice to old, the customer as it was before
+// its email became newEmail. The names are the old ones too: the owner
+// should recognise the account even if the names were changed with it.
+func (s *Service) emailChangedNotice(old *Customer, newEmail string) Notification {
+	n := s.notification(NotifyEmailChanged, old, "")
+	n.NewEmail = newEmail
+	return n
+}
+
 // UpdateCustomer changes the profile of the customer the access token
 // belongs to. When the password changes, every token of the customer is
 // revoked in the same step and a new access token is returned; otherwise the
@@ -325,6 +334,12 @@ func (s *Service) UpdateCustomer(ctx context.Context, accessToken string, in Cus
 		return nil, nil, ErrInvalidToken
 	case err != nil:
 		return nil, nil, storeErr("update", err)
+	}
+	if key != c.EmailKey {
+		// Only now that the change is stored, and to the address the
+		// customer had: reset links now go to the new one, so a thief with
+		// an access token could otherwise take the account unnoticed.
+		s.notify(ctx, s.emailChangedNotice(c, updated.Email))
 	}
 	if tok != nil {
 		s.emit(ctx, EventPasswordChanged, c.ID, "update")

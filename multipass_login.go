@@ -237,6 +237,11 @@ func (s *Service) multipassLogin(ctx context.Context, in *multipassInput, now ti
 	case err != nil:
 		return nil, storeErr("multipass", err)
 	}
+	if in.key != c.EmailKey {
+		// The identity provider moved the customer to a new address; the
+		// old one hears of it, as with customerUpdate, once it is stored.
+		s.notify(ctx, s.emailChangedNotice(c, in.email))
+	}
 	return &tok, nil
 }
 

@@ -31,6 +31,11 @@ const (
 	// to register with its email (Config.HideAccountExistence), pointing
 	// to login and password recovery instead.
 	NotifyAccountExists
+	// NotifyEmailChanged tells a customer, at the address they had, that
+	// the account's email was changed to NewEmail. Whoever holds an access
+	// token can change the email, and with it where reset links go; this
+	// notice is how the owner hears of it.
+	NotifyEmailChanged
 )
 
 // String returns the kind's name, as used in logs.
@@ -46,6 +51,8 @@ func (k NotificationKind) String() string {
 		return "password_changed"
 	case NotifyAccountExists:
 		return "account_exists"
+	case NotifyEmailChanged:
+		return "email_changed"
 	}
 	return "unknown"
 }
@@ -61,6 +68,12 @@ type Notification struct {
 	CustomerID string
 	FirstName  string
 	LastName   string
+	// NewEmail is the address that replaced Email, for NotifyEmailChanged;
+	// empty for the other kinds. Email is then the old address, the one
+	// the message goes to. A Notifier should show the new address only in
+	// part (smtpnotify masks its local part): the old mailbox may be read
+	// by someone the customer left it to.
+	NewEmail string
 }
 
 // LogNotifier writes notifications to a structured log instead of sending
@@ -85,6 +98,9 @@ func (l LogNotifier) Notify(ctx context.Context, n Notification) error {
 		slog.String("kind", n.Kind.String()),
 		slog.String("email", n.Email),
 		slog.String("customer_id", n.CustomerID),
+	}
+	if n.NewEmail != "" {
+		attrs = append(attrs, slog.String("new_email", n.NewEmail))
 	}
 	if n.URL != "" {
 		if l.IncludeURL {

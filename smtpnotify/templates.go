@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	texttemplate "text/template"
+	"unicode/utf8"
 
 	"github.com/shopkit/customerauth"
 )
@@ -51,12 +52,38 @@ type TemplateData struct {
 	// and empty otherwise. It is a credential: put it in the message and
 	// nowhere else.
 	URL string
+	// NewEmail is the address that replaced Email, for NotifyEmailChanged;
+	// empty otherwise. The built-in template shows MaskedNewEmail instead.
+	NewEmail string
 }
 
 // Name returns the customer's first and last name joined by a space, or
 // the one that is set, or "".
 func (d TemplateData) Name() string {
 	return strings.TrimSpace(d.FirstName + " " + d.LastName)
+}
+
+// MaskedNewEmail returns NewEmail with its local part cut to the first
+// character and "***", as in "a***@example.com", or "" when there is no new
+// address.
+//
+// The notice of an email change goes to the old address, which may be read
+// by someone else by now: a mailbox at a former employer, a recycled one, or
+// the one a thief took over first. The owner recognises their own new
+// address from its first letter and its domain; whoever else reads the
+// message does not learn the address the account now logs in with and
+// sends its reset links to. The mask has a fixed length so that it does not
+// tell the local part's length either.
+func (d TemplateData) MaskedNewEmail() string {
+	if d.NewEmail == "" {
+		return ""
+	}
+	at := strings.LastIndexByte(d.NewEmail, '@')
+	if at <= 0 {
+		return "***"
+	}
+	first, _ := utf8.DecodeRuneInString(d.NewEmail)
+	return string(first) + "***" + d.NewEmail[at:]
 }
 
 func newTemplateData(n customerauth.Notification, shopName string) TemplateData {
@@ -67,6 +94,7 @@ func newTemplateData(n customerauth.Notification, shopName string) TemplateData 
 		FirstName: n.FirstName,
 		LastName:  n.LastName,
 		URL:       n.URL,
+		NewEmail:  n.NewEmail,
 	}
 }
 
@@ -104,6 +132,7 @@ func kinds() []customerauth.NotificationKind {
 		customerauth.NotifyPasswordReset,
 		customerauth.NotifyPasswordChanged,
 		customerauth.NotifyAccountExists,
+		customerauth.NotifyEmailChanged,
 	}
 }
 
@@ -175,6 +204,9 @@ func check(k customerauth.NotificationKind, c *compiled, shopName string) error 
 	}
 	if hasLink(k) {
 		d.URL = sampleURL
+	}
+	if k == customerauth.NotifyEmailChanged {
+		d.NewEmail = "new-address@example.net"
 	}
 	subject, text, html, err := c.render(d)
 	switch {
@@ -312,6 +344,36 @@ func defaultTemplate(k customerauth.NotificationKind) Template {
 				"your password?&rdquo; on the login page.</p>\n" +
 				htmlSmall + "If it wasn't you, ignore this email: your account " +
 				"is unchanged.</p>\n" +
+				htmlFoot,
+		}
+	case customerauth.NotifyEmailChanged:
+		// It says what changed, how it shows, and what to do if it was not
+		// the customer: the old address no longer receives reset links, so
+		// contacting the shop is the way back into the account.
+		return Template{
+			Subject: "The email address of your {{.ShopName}} account was changed",
+			Text: textGreeting +
+				"The email address of your account at {{.ShopName}} was just " +
+				"changed from {{.Email}} to {{.MaskedNewEmail}}. From now on you " +
+				"log in with the new address, and messages about your account, " +
+				"password reset links included, go there.\n\n" +
+				"If you made this change, there is nothing more to do.\n\n" +
+				"If you didn't, someone else may be using your account. Contact " +
+				"{{.ShopName}} right away, from this address, so that the change " +
+				"can be undone; choosing a new password with \"Forgot your " +
+				"password?\" would not help, as the link goes to the new address." +
+				textSignOff,
+			HTML: htmlHead +
+				"<p>The email address of your account at {{.ShopName}} was just " +
+				"changed from {{.Email}} to {{.MaskedNewEmail}}. From now on you " +
+				"log in with the new address, and messages about your account, " +
+				"password reset links included, go there.</p>\n" +
+				"<p>If you made this change, there is nothing more to do.</p>\n" +
+				"<p><strong>If you didn't</strong>, someone else may be using " +
+				"your account. Contact {{.ShopName}} right away, from this " +
+				"address, so that the change can be undone; choosing a new " +
+				"password with &ldquo;Forgot your password?&rdquo; would not " +
+				"help, as the link goes to the new address.</p>\n" +
 				htmlFoot,
 		}
 	}
