@@ -16,7 +16,7 @@ import (
 // not collide in their unique indexes) and "" in Go.
 const customerColumns = `id, email, email_key, COALESCE(phone, ''), first_name, last_name,
 	accepts_marketing, state, password_hash, tags, addresses, default_address_id,
-	COALESCE(multipass_identifier, ''), created_at, updated_at`
+	COALESCE(multipass_identifier, ''), created_at, updated_at, credential_version`
 
 const (
 	selectCustomerByID = `SELECT ` + customerColumns + `
@@ -31,18 +31,22 @@ const (
 	insertCustomer = `INSERT INTO customerauth_customers (
 		id, email, email_key, phone, first_name, last_name, accepts_marketing, state,
 		password_hash, tags, addresses, default_address_id, multipass_identifier,
-		created_at, updated_at
-	) VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6, $7, $8, $9, $10, $11, $12, NULLIF($13, ''), $14, $15)`
+		created_at, updated_at, credential_version
+	) VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6, $7, $8, $9, $10, $11, $12, NULLIF($13, ''), $14, $15, $16)`
 
 	// lockCustomer and lockCustomerKeys take the row lock every
-	// transaction that deletes tokens of a customer takes first. Locking
-	// the customer before any token row gives all of them one lock order,
-	// so a revocation and a new emailed link for the same customer queue
-	// up instead of deadlocking. A change of email, phone or identifier
-	// (the columns with unique indexes) needs the stronger FOR UPDATE
-	// anyway, so it takes that from the start rather than upgrading later.
-	lockCustomer     = `SELECT 1 FROM customerauth_customers WHERE id = $1 FOR NO KEY UPDATE`
-	lockCustomerKeys = `SELECT 1 FROM customerauth_customers WHERE id = $1 FOR UPDATE`
+	// transaction that deletes or locks tokens of a customer takes first.
+	// Locking the customer before any token row gives all of them one
+	// lock order, so a revocation and a new emailed link for the same
+	// customer queue up instead of deadlocking. A change of email, phone
+	// or identifier (the columns with unique indexes) needs the stronger
+	// FOR UPDATE anyway, so it takes that from the start rather than
+	// upgrading later. Both conflict with the FOR SHARE of
+	// insertTokenIfCurrent, and hold the credential version, which they
+	// return, fixed until the transaction ends: every check of it later
+	// in the transaction sees the version the transaction writes over.
+	lockCustomer     = `SELECT credential_version FROM customerauth_customers WHERE id = $1 FOR NO KEY UPDATE`
+	lockCustomerKeys = `SELECT credential_version FROM customerauth_customers WHERE id = $1 FOR UPDATE`
 
 	// updateCustomer applies a CustomerChange in one statement: a NULL
 	// argument leaves its column untouched. Phone and identifier need a
@@ -60,24 +64,37 @@ const (
 		multipass_identifier = CASE WHEN $11::text IS NULL THEN multipass_identifier ELSE NULLIF($11::text, '') END,
 		addresses = COALESCE($12, addresses),
 		default_address_id = COALESCE($13, default_address_id),
-		updated_at = $14
+		updated_at = $14,
+		credential_version = credential_version + CASE WHEN $15 THEN 1 ELSE 0 END
 	WHERE id = $1
 	RETURNING ` + customerColumns
 
+	// checkAccessToken finds the access token a change is made with if it
+	// can be used: of that customer, not expired at the change's time and
+	// bound to the current credentials. FOR KEY SHARE holds the row until
+	// the change commits: a logout (DeleteToken) of the same token waits
+	// for the change, or the change, finding the row gone once the logout
+	// commits, is refused. It does not conflict with a renewal's update.
+	checkAccessToken = `SELECT 1 FROM customerauth_tokens
+		WHERE hash = $1 AND kind = $2 AND customer_id = $3 AND expires_at > $4 AND ` + boundToCurrent + `
+		FOR KEY SHARE`
+
 	// consumeToken deletes a single-use token if, and only if, it can be
-	// used: of that kind, of that customer and not expired at the change's
-	// time. Two transactions consuming one token both try to delete the
-	// row; the second waits for the first and then finds nothing.
+	// used: of that kind, of that customer, not expired at the change's
+	// time and bound to the current credentials. Two transactions
+	// consuming one token both try to delete the row; the second waits for
+	// the first and then finds nothing.
 	consumeToken = `DELETE FROM customerauth_tokens
-		WHERE hash = $1 AND kind = $2 AND customer_id = $3 AND expires_at > $4`
+		WHERE hash = $1 AND kind = $2 AND customer_id = $3 AND expires_at > $4 AND ` + boundToCurrent
 
 	revokeTokens = `DELETE FROM customerauth_tokens WHERE customer_id = $1`
 )
 
-// CreateCustomer implements customerauth.Store. The customer and tok are
-// inserted in one transaction; the unique indexes on email_key, phone and
-// multipass_identifier (and the primary key) turn any clash, including
-// one with a concurrent insert, into customerauth.ErrConflict.
+// CreateCustomer implements customerauth.Store. The customer and tok,
+// bound to c.CredentialVersion, are inserted in one transaction; the
+// unique indexes on email_key, phone and multipass_identifier (and the
+// primary key) turn any clash, including one with a concurrent insert,
+// into customerauth.ErrConflict.
 func (s *Store) CreateCustomer(ctx context.Context, c *customerauth.Customer, tok *customerauth.Token) error {
 	const op = "create customer"
 	if err := ctx.Err(); err != nil {
@@ -93,10 +110,14 @@ func (s *Store) CreateCustomer(ctx context.Context, c *customerauth.Customer, to
 	if err != nil {
 		return fmt.Errorf("pgstore: %s: %w", op, err)
 	}
+	version, err := encodeVersion(c.CredentialVersion)
+	if err != nil {
+		return fmt.Errorf("pgstore: %s: CredentialVersion: %w", op, err)
+	}
 	args := []any{
 		c.ID, c.Email, c.EmailKey, c.Phone, c.FirstName, c.LastName, c.AcceptsMarketing, int16(c.State),
 		c.PasswordHash, nonNilTags(c.Tags), addrs, c.DefaultAddressID, c.MultipassIdentifier,
-		c.CreatedAt, c.UpdatedAt,
+		c.CreatedAt, c.UpdatedAt, version,
 	}
 	if tok == nil {
 		if _, err := s.pool.Exec(ctx, insertCustomer, args...); err != nil {
@@ -107,7 +128,7 @@ func (s *Store) CreateCustomer(ctx context.Context, c *customerauth.Customer, to
 	err = s.inTx(ctx, func(tx pgx.Tx) error {
 		b := &pgx.Batch{}
 		b.Queue(insertCustomer, args...)
-		queueIssue(b, tok)
+		queueIssue(b, tok, c.ID)
 		return runBatch(ctx, tx, b, func(br pgx.BatchResults) error {
 			for range b.Len() {
 				if _, err := br.Exec(); err != nil {
@@ -172,10 +193,21 @@ func (s *Store) customerBy(ctx context.Context, op, query, key string) (*custome
 }
 
 // UpdateCustomer implements customerauth.Store. The whole change is one
-// transaction, sent as one batch: lock the customer row, consume the
-// token (none deleted: rollback, ErrNotFound), update the row, revoke the
-// customer's tokens, issue the new one. Any failure, a unique violation
-// included, rolls everything back, so a refused change leaves no trace.
+// transaction, sent as one batch: lock the customer row, which returns its
+// credential version (not ch.IfCredentialVersion: rollback,
+// ErrCredentialsChanged); lock the access token the change is made with
+// and consume the token it uses up (either unusable: rollback,
+// ErrNotFound); update the row, moving the credential version on if the
+// change revokes the tokens; revoke them; issue the new token, bound to
+// the version the update left. The row lock, taken first and held to the
+// commit, keeps the version that every later statement checks or binds to
+// from changing under the transaction, and makes concurrent changes of
+// the customer, and IssueToken, wait for it. Under READ COMMITTED each
+// later statement of the batch takes its snapshot when it starts, after
+// the lock was granted, so it sees all that the change that held the lock
+// before committed: a change that relied on a token another one revoked
+// finds it gone. Any failure, a unique violation included, rolls
+// everything back, so a refused change leaves no trace.
 func (s *Store) UpdateCustomer(ctx context.Context, ch *customerauth.CustomerChange) (*customerauth.Customer, error) {
 	const op = "update customer"
 	if err := ctx.Err(); err != nil {
@@ -197,6 +229,9 @@ func (s *Store) UpdateCustomer(ctx context.Context, ch *customerauth.CustomerCha
 			lock = lockCustomerKeys
 		}
 		b.Queue(lock, ch.ID)
+		if ch.AccessToken != nil {
+			b.Queue(checkAccessToken, ch.AccessToken[:], int16(customerauth.TokenAccess), ch.ID, ch.UpdatedAt)
+		}
 		if ch.Consume != nil {
 			b.Queue(consumeToken, ch.Consume.Hash[:], int16(ch.Consume.Kind), ch.ID, ch.UpdatedAt)
 		}
@@ -205,13 +240,21 @@ func (s *Store) UpdateCustomer(ctx context.Context, ch *customerauth.CustomerCha
 			b.Queue(revokeTokens, ch.ID)
 		}
 		if ch.Issue != nil {
-			queueIssue(b, ch.Issue)
+			queueIssue(b, ch.Issue, ch.ID)
 		}
 		return runBatch(ctx, tx, b, func(br pgx.BatchResults) error {
 			// Results come back in the order queued; the first refusal
 			// decides the error, as in the in-memory store: an unknown
-			// customer, then an unusable token, then a conflict.
-			read := 0
+			// customer, then replaced credentials, then an unusable
+			// token, then a conflict.
+			read := 1
+			var version int64
+			if err := br.QueryRow().Scan(&version); err != nil { // the lock
+				return err // no row: ErrNotFound
+			}
+			if want := ch.IfCredentialVersion; want != nil && *want != decodeVersion(version) {
+				return customerauth.ErrCredentialsChanged
+			}
 			mustAffect := func() error {
 				read++
 				tag, err := br.Exec()
@@ -220,8 +263,10 @@ func (s *Store) UpdateCustomer(ctx context.Context, ch *customerauth.CustomerCha
 				}
 				return err
 			}
-			if err := mustAffect(); err != nil { // the lock
-				return err
+			if ch.AccessToken != nil {
+				if err := mustAffect(); err != nil {
+					return err
+				}
 			}
 			if ch.Consume != nil {
 				if err := mustAffect(); err != nil {
@@ -247,6 +292,8 @@ func (s *Store) UpdateCustomer(ctx context.Context, ch *customerauth.CustomerCha
 	switch {
 	case errors.Is(err, customerauth.ErrNotFound), errors.Is(err, pgx.ErrNoRows):
 		return nil, notFound(op)
+	case errors.Is(err, customerauth.ErrCredentialsChanged):
+		return nil, credentialsChanged(op)
 	case err != nil:
 		return nil, fail(ctx, op, err)
 	}
@@ -283,7 +330,7 @@ func changeArgs(ch *customerauth.CustomerChange) ([]any, error) {
 	}
 	return []any{
 		ch.ID, ch.Email, emailKey, ch.Phone, ch.FirstName, ch.LastName, ch.AcceptsMarketing, state,
-		ch.PasswordHash, tags, ch.MultipassIdentifier, addrs, defaultID, ch.UpdatedAt,
+		ch.PasswordHash, tags, ch.MultipassIdentifier, addrs, defaultID, ch.UpdatedAt, ch.RevokeTokens,
 	}, nil
 }
 
@@ -300,17 +347,19 @@ func nonNilTags(tags []string) []string {
 // and empty lists as nil, so callers see what they stored.
 func scanCustomer(row pgx.Row) (*customerauth.Customer, error) {
 	var (
-		c     customerauth.Customer
-		state int16
-		addrs []byte
+		c       customerauth.Customer
+		state   int16
+		addrs   []byte
+		version int64
 	)
 	err := row.Scan(&c.ID, &c.Email, &c.EmailKey, &c.Phone, &c.FirstName, &c.LastName,
 		&c.AcceptsMarketing, &state, &c.PasswordHash, &c.Tags, &addrs, &c.DefaultAddressID,
-		&c.MultipassIdentifier, &c.CreatedAt, &c.UpdatedAt)
+		&c.MultipassIdentifier, &c.CreatedAt, &c.UpdatedAt, &version)
 	if err != nil {
 		return nil, err
 	}
 	c.State = customerauth.State(state)
+	c.CredentialVersion = decodeVersion(version)
 	if len(c.Tags) == 0 {
 		c.Tags = nil
 	}

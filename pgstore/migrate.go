@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"math"
 	"path"
 	"strconv"
 	"strings"
@@ -90,6 +91,12 @@ const (
 // its ledger row. If a migration fails, it is rolled back completely and
 // the earlier ones stay applied.
 func (s *Store) Migrate(ctx context.Context) error {
+	return s.migrate(ctx, math.MaxInt)
+}
+
+// migrate is Migrate, applying only the migrations up to version through:
+// the tests use it to build a database as an older release left it.
+func (s *Store) migrate(ctx context.Context, through int) error {
 	const op = "migrate"
 	if err := ctx.Err(); err != nil {
 		return fail(ctx, op, err)
@@ -99,6 +106,9 @@ func (s *Store) Migrate(ctx context.Context) error {
 		return fmt.Errorf("pgstore: %s: %w", op, err)
 	}
 	for _, m := range ms {
+		if m.version > through {
+			break
+		}
 		err := s.inTx(ctx, func(tx pgx.Tx) error {
 			if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", migrationLockKey); err != nil {
 				return err

@@ -2,6 +2,7 @@ package pgstore_test
 
 import (
 	"context"
+	"errors"
 	"io/fs"
 	"slices"
 	"strings"
@@ -166,6 +167,22 @@ func TestSchemaObjects(t *testing.T) {
 			t.Errorf("missing %s; have:\n%s", idx, all)
 		}
 	}
+	// The credential versions: bigint, NOT NULL, 0 for rows written
+	// before 0003, never negative.
+	for _, table := range []string{"customerauth_customers", "customerauth_tokens"} {
+		var typ, nullable, def string
+		err := admin.QueryRow(t.Context(), `SELECT data_type, is_nullable, column_default FROM information_schema.columns
+			WHERE table_schema = $1 AND table_name = $2 AND column_name = 'credential_version'`, schema, table).Scan(&typ, &nullable, &def)
+		if err != nil || typ != "bigint" || nullable != "NO" || def != "0" {
+			t.Errorf("%s.credential_version: %s, nullable %s, default %s, %v; want bigint NOT NULL DEFAULT 0", table, typ, nullable, def, err)
+		}
+		var check string
+		err = admin.QueryRow(t.Context(), `SELECT pg_get_constraintdef(c.oid) FROM pg_constraint c JOIN pg_class r ON r.oid = c.conrelid
+			JOIN pg_namespace n ON n.oid = r.relnamespace WHERE n.nspname = $1 AND c.conname = $2`, schema, table+"_credential_version_check").Scan(&check)
+		if err != nil || !strings.Contains(check, "credential_version >= 0") {
+			t.Errorf("%s: CHECK of credential_version: %q, %v", table, check, err)
+		}
+	}
 }
 
 // recorder is a pgx tracer that keeps every statement the Store sends, with
@@ -237,6 +254,21 @@ func TestStatementsUseIndexes(t *testing.T) {
 	must(err)
 	_, err = s.RenewToken(ctx, access.Hash, base, base.Add(2*time.Hour))
 	must(err)
+	// Refused for replaced credentials: an access token, then a link.
+	stale := &customerauth.Token{Hash: customerauth.HashToken("stale"), Kind: customerauth.TokenAccess, CustomerID: c.ID, CreatedAt: base, ExpiresAt: base.Add(time.Hour), CredentialVersion: 5}
+	if err := s.IssueToken(ctx, stale); !errors.Is(err, customerauth.ErrCredentialsChanged) {
+		t.Fatalf("IssueToken under another credential version: %v", err)
+	}
+	stale.Kind = customerauth.TokenActivation
+	if err := s.IssueToken(ctx, stale); !errors.Is(err, customerauth.ErrCredentialsChanged) {
+		t.Fatalf("IssueToken of a link under another credential version: %v", err)
+	}
+	// A change on the authority of an access token, guarded by the
+	// credential version.
+	_, err = s.UpdateCustomer(ctx, &customerauth.CustomerChange{
+		ID: c.ID, FirstName: new("Idx"), UpdatedAt: base, AccessToken: &access.Hash, IfCredentialVersion: new(uint64(0)),
+	})
+	must(err)
 	_, err = s.UpdateCustomer(ctx, &customerauth.CustomerChange{
 		ID: c.ID, Email: new("Idx2@example.com"), UpdatedAt: base,
 		Consume: &customerauth.TokenRef{Kind: reset.Kind, Hash: reset.Hash}, RevokeTokens: true,
@@ -291,7 +323,7 @@ func TestStatementsUseIndexes(t *testing.T) {
 		}
 	}
 	t.Logf("checked the plans of %d statements", len(checked))
-	if len(checked) < 15 {
+	if len(checked) < 20 {
 		t.Errorf("checked only %d statements; is the tracer seeing them?", len(checked))
 	}
 }

@@ -1,8 +1,9 @@
 // Package pgstore is a customerauth.Store on PostgreSQL, through
 // github.com/jackc/pgx/v5. It is the store for shops that run more than one
 // process: every rule that must hold across processes (unique emails,
-// single-use tokens, Multipass replay protection) is enforced by the
-// database inside one transaction, never by locks in Go.
+// single-use tokens, tokens bound to the credentials they were minted
+// under, Multipass replay protection) is enforced by the database inside
+// one transaction, never by locks in Go.
 //
 // A host opens a pgxpool.Pool, creates the tables once with Migrate (or
 // applies Migrations with its own migration tool) and hands the Store to
@@ -27,6 +28,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/google/uuid"
@@ -97,6 +99,44 @@ func fail(ctx context.Context, op string, err error) error {
 // notFound is the ErrNotFound of op.
 func notFound(op string) error {
 	return fmt.Errorf("pgstore: %s: %w", op, customerauth.ErrNotFound)
+}
+
+// credentialsChanged is the ErrCredentialsChanged of op.
+func credentialsChanged(op string) error {
+	return fmt.Errorf("pgstore: %s: %w", op, customerauth.ErrCredentialsChanged)
+}
+
+// Credential versions (Customer.CredentialVersion, Token.CredentialVersion)
+// are uint64 in Go and bigint, a signed 64-bit integer, in the tables: the
+// store keeps 0 to math.MaxInt64. A version only grows by one per
+// password change, so that bound is never reached by use; a larger value
+// handed in is refused rather than wrapped into a negative one, and the
+// columns' CHECK keeps negative values out.
+
+var errVersionRange = errors.New("credential version above 2^63-1, which the store cannot keep")
+
+// encodeVersion returns the stored form of a credential version to write.
+func encodeVersion(v uint64) (int64, error) {
+	if v > math.MaxInt64 {
+		return 0, errVersionRange
+	}
+	return int64(v), nil
+}
+
+// matchVersion returns the argument that compares a stored credential
+// version with v: v itself, or -1, which no stored version equals, for a
+// v beyond what the store keeps.
+func matchVersion(v uint64) int64 {
+	if v > math.MaxInt64 {
+		return -1
+	}
+	return int64(v)
+}
+
+// decodeVersion is the inverse of encodeVersion. The column's CHECK keeps
+// n from being negative.
+func decodeVersion(n int64) uint64 {
+	return uint64(n)
 }
 
 // validID reports whether id is a UUID in the canonical lowercase form the

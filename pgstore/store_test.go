@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/shopkit/customerauth"
@@ -348,10 +349,13 @@ func TestCancelledWhileWaiting(t *testing.T) {
 
 // TestNoDeadlocks hammers one customer with every kind of write at once:
 // password changes that revoke and issue, new emailed links, logins,
-// consumed links, renewals, logouts and expiry sweeps. They touch the same
-// rows in different ways; the Store's lock order (customer row first) must
-// keep PostgreSQL from ever aborting one as a deadlock. The only error
-// allowed is ErrNotFound, for a token another writer got to first.
+// consumed links, renewals, logouts, changes made with a session (which
+// lock its row), password rehashes guarded by the credential version and
+// expiry sweeps. They touch the same rows in different ways; the Store's
+// lock order (customer row first) must keep PostgreSQL from ever aborting
+// one as a deadlock. The only errors allowed are ErrNotFound, for a token
+// another writer got to first, and ErrCredentialsChanged, for a login or
+// link whose credential version a password change moved on.
 func TestNoDeadlocks(t *testing.T) {
 	testDSN(t)
 	t.Parallel()
@@ -366,8 +370,22 @@ func TestNoDeadlocks(t *testing.T) {
 	tok := func(kind customerauth.TokenKind, exp time.Time) *customerauth.Token {
 		return &customerauth.Token{Hash: customerauth.HashToken(uuid.NewString()), Kind: kind, CustomerID: c.ID, CreatedAt: now.Add(-time.Hour), ExpiresAt: exp}
 	}
+	// version reads the customer's credential version, as a login does
+	// before it checks the password.
+	version := func(s *pgstore.Store) (uint64, error) {
+		got, err := s.CustomerByID(ctx, c.ID)
+		if err != nil {
+			return 0, err
+		}
+		return got.CredentialVersion, nil
+	}
 	links := make(chan customerauth.TokenHash, 1000)
 	sessions := make(chan customerauth.TokenHash, 1000)
+	// idle bounds how long a worker that needs a link or a session waits
+	// for one: long enough for the logins and recoveries, which do a
+	// round trip or two each, to deliver, so that consumed links,
+	// renewals, logouts and changes made with a session do race them.
+	idle := func() <-chan time.Time { return time.After(50 * time.Millisecond) }
 	const rounds = 150
 	workers := []func(s *pgstore.Store, i int) error{
 		func(s *pgstore.Store, i int) error { // password change
@@ -380,7 +398,12 @@ func TestNoDeadlocks(t *testing.T) {
 		func(s *pgstore.Store, i int) error { // recover
 			kind := []customerauth.TokenKind{customerauth.TokenReset, customerauth.TokenActivation}[i%2]
 			t := tok(kind, now.Add(time.Hour))
-			err := s.IssueToken(ctx, t)
+			v, err := version(s)
+			if err != nil {
+				return err
+			}
+			t.CredentialVersion = v
+			err = s.IssueToken(ctx, t)
 			if err == nil && kind == customerauth.TokenReset {
 				select {
 				case links <- t.Hash:
@@ -395,7 +418,12 @@ func TestNoDeadlocks(t *testing.T) {
 				exp = now.Add(-time.Minute)
 			}
 			t := tok(customerauth.TokenAccess, exp)
-			err := s.IssueToken(ctx, t)
+			v, err := version(s)
+			if err != nil {
+				return err
+			}
+			t.CredentialVersion = v
+			err = s.IssueToken(ctx, t)
 			if err == nil && i%3 != 0 {
 				select {
 				case sessions <- t.Hash:
@@ -413,7 +441,7 @@ func TestNoDeadlocks(t *testing.T) {
 					Issue:   tok(customerauth.TokenAccess, now.Add(time.Hour)),
 				})
 				return err
-			default:
+			case <-idle():
 				return nil
 			}
 		},
@@ -427,9 +455,39 @@ func TestNoDeadlocks(t *testing.T) {
 					_, err = s.DeleteToken(ctx, h, now)
 				}
 				return err
-			default:
+			case <-idle():
 				return nil
 			}
+		},
+		func(s *pgstore.Store, i int) error { // a change with a session: a profile edit, or a password change
+			select {
+			case h := <-sessions:
+				ch := &customerauth.CustomerChange{ID: c.ID, FirstName: new(fmt.Sprint("name-", i)), UpdatedAt: now, AccessToken: &h}
+				if i%3 == 0 {
+					ch.PasswordHash, ch.RevokeTokens, ch.Issue = new("changed"), true, tok(customerauth.TokenAccess, now.Add(time.Hour))
+				}
+				_, err := s.UpdateCustomer(ctx, ch)
+				if err == nil && !ch.RevokeTokens {
+					select {
+					case sessions <- h: // still good: someone else may use it
+					default:
+					}
+				}
+				return err
+			case <-idle():
+				return nil
+			}
+		},
+		func(s *pgstore.Store, i int) error { // a login that rehashes the password it checked
+			v, err := version(s)
+			if err != nil {
+				return err
+			}
+			_, err = s.UpdateCustomer(ctx, &customerauth.CustomerChange{
+				ID: c.ID, PasswordHash: new("rehashed"), UpdatedAt: now, IfCredentialVersion: &v,
+				Issue: tok(customerauth.TokenAccess, now.Add(time.Hour)),
+			})
+			return err
 		},
 		func(s *pgstore.Store, i int) error { // expiry sweep
 			_, _, err := s.DeleteExpired(ctx, now)
@@ -443,7 +501,7 @@ func TestNoDeadlocks(t *testing.T) {
 		for _, s := range stores {
 			wg.Go(func() {
 				for i := range rounds {
-					if err := work(s, i); err != nil && !errors.Is(err, customerauth.ErrNotFound) {
+					if err := work(s, i); err != nil && !errors.Is(err, customerauth.ErrNotFound) && !errors.Is(err, customerauth.ErrCredentialsChanged) {
 						mu.Lock()
 						failures[fmt.Sprintf("worker %d: %v", w, err)]++
 						mu.Unlock()
@@ -455,5 +513,366 @@ func TestNoDeadlocks(t *testing.T) {
 	wg.Wait()
 	for f, n := range failures {
 		t.Errorf("%d× %s", n, f)
+	}
+}
+
+// raceEnv is a Store whose sessions carry a unique application_name, so
+// a test can see which of its statements waits for a lock, and an admin
+// connection to interfere with it.
+type raceEnv struct {
+	s      *pgstore.Store
+	schema string
+	app    string
+	admin  *pgx.Conn // holds the test's own transactions
+	watch  *pgx.Conn // reads pg_stat_activity meanwhile
+}
+
+func newRaceEnv(t *testing.T) *raceEnv {
+	t.Helper()
+	e := &raceEnv{schema: newSchema(t), app: "ct-race-" + randHex(6)}
+	e.s = migrated(t, newPool(t, e.schema, func(c *pgxpool.Config) { c.ConnConfig.RuntimeParams["application_name"] = e.app }))
+	e.admin, e.watch = adminConn(t), adminConn(t)
+	return e
+}
+
+// waitBlocked waits until a statement of the store that starts with
+// prefix waits for a lock.
+func (e *raceEnv) waitBlocked(t *testing.T, prefix string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var waiting bool
+		err := e.watch.QueryRow(t.Context(), `SELECT EXISTS (SELECT 1 FROM pg_stat_activity
+			WHERE application_name = $1 AND wait_event_type = 'Lock' AND state = 'active'
+			AND query LIKE $2 || '%')`, e.app, prefix).Scan(&waiting)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if waiting {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no statement %q of the store ever waited for a lock", prefix)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// tokenRows counts the rows of the token with the given hash, usable or
+// not.
+func (e *raceEnv) tokenRows(t *testing.T, h customerauth.TokenHash) int {
+	t.Helper()
+	var n int
+	if err := e.watch.QueryRow(t.Context(), "SELECT count(*) FROM "+e.schema+".customerauth_tokens WHERE hash = $1", h[:]).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func raceToken(c *customerauth.Customer) *customerauth.Token {
+	return &customerauth.Token{Hash: customerauth.HashToken(uuid.NewString()), Kind: customerauth.TokenAccess, CustomerID: c.ID,
+		CreatedAt: base, ExpiresAt: base.Add(time.Hour)}
+}
+
+// TestLoginWaitsForPasswordChange walks the interleaving the credential
+// version exists for, on real row locks: a password change has moved the
+// version on and holds the customer row, but has not committed (its
+// revocation waits for a token row the test holds); a login that checked
+// the old password then issues its token under version 0. The login's
+// insert waits for the change and, once it commits, finds version 1 and
+// inserts nothing: ErrCredentialsChanged, and no row.
+func TestLoginWaitsForPasswordChange(t *testing.T) {
+	testDSN(t)
+	t.Parallel()
+	e := newRaceEnv(t)
+	ctx := t.Context()
+	c := customer("Race1@example.com")
+	session, link := raceToken(c), raceToken(c)
+	link.Kind = customerauth.TokenReset
+	if err := e.s.CreateCustomer(ctx, c, session); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.s.IssueToken(ctx, link); err != nil {
+		t.Fatal(err)
+	}
+
+	// Hold the link's row, which the change's revocation must delete.
+	tx, err := e.admin.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(context.Background())
+	if _, err := tx.Exec(ctx, "SELECT 1 FROM "+e.schema+".customerauth_tokens WHERE hash = $1 FOR UPDATE", link.Hash[:]); err != nil {
+		t.Fatal(err)
+	}
+	issued := raceToken(c)
+	changed := make(chan error, 1)
+	go func() {
+		_, err := e.s.UpdateCustomer(ctx, &customerauth.CustomerChange{ID: c.ID, PasswordHash: new("new"), UpdatedAt: base,
+			AccessToken: &session.Hash, RevokeTokens: true, Issue: issued})
+		changed <- err
+	}()
+	e.waitBlocked(t, "DELETE FROM customerauth_tokens WHERE customer_id")
+
+	login := raceToken(c) // under version 0, as read before the change
+	loggedIn := make(chan error, 1)
+	go func() { loggedIn <- e.s.IssueToken(ctx, login) }()
+	e.waitBlocked(t, "INSERT INTO customerauth_tokens")
+
+	if err := tx.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-changed; err != nil {
+		t.Fatalf("password change: %v", err)
+	}
+	if err := <-loggedIn; !errors.Is(err, customerauth.ErrCredentialsChanged) {
+		t.Errorf("login that waited for the change: %v, want ErrCredentialsChanged", err)
+	}
+	if n := e.tokenRows(t, login.Hash); n != 0 {
+		t.Errorf("the refused login left %d token rows", n)
+	}
+	if got, err := e.s.TokenByHash(ctx, issued.Kind, issued.Hash, base); err != nil || got.CredentialVersion != 1 {
+		t.Errorf("the change's token: %+v, %v; want it bound to version 1", got, err)
+	}
+}
+
+// TestPasswordChangeWaitsForLogin is the other order: a login's insert
+// holds the customer row FOR SHARE (it waits, on the unique index, for a
+// row with its hash that the test inserted and has not committed) when a
+// password change starts. The change waits for the login to commit, and
+// its revocation, a later statement, then sees the login's token and
+// deletes it: the login succeeded, and its token did not survive the
+// change, not even as a dead row.
+func TestPasswordChangeWaitsForLogin(t *testing.T) {
+	testDSN(t)
+	t.Parallel()
+	e := newRaceEnv(t)
+	ctx := t.Context()
+	c := customer("Race2@example.com")
+	session := raceToken(c)
+	if err := e.s.CreateCustomer(ctx, c, session); err != nil {
+		t.Fatal(err)
+	}
+
+	login := raceToken(c)
+	tx, err := e.admin.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(context.Background())
+	if _, err := tx.Exec(ctx, "INSERT INTO "+e.schema+".customerauth_tokens (hash, kind, customer_id, created_at, expires_at) VALUES ($1, 1, $2, $3, $3)",
+		login.Hash[:], c.ID, base); err != nil {
+		t.Fatal(err)
+	}
+	loggedIn := make(chan error, 1)
+	go func() { loggedIn <- e.s.IssueToken(ctx, login) }()
+	e.waitBlocked(t, "INSERT INTO customerauth_tokens")
+
+	issued := raceToken(c)
+	changed := make(chan error, 1)
+	go func() {
+		_, err := e.s.UpdateCustomer(ctx, &customerauth.CustomerChange{ID: c.ID, PasswordHash: new("new"), UpdatedAt: base,
+			AccessToken: &session.Hash, RevokeTokens: true, Issue: issued})
+		changed <- err
+	}()
+	e.waitBlocked(t, "SELECT credential_version FROM customerauth_customers")
+
+	if err := tx.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-loggedIn; err != nil {
+		t.Fatalf("login: %v", err)
+	}
+	if err := <-changed; err != nil {
+		t.Fatalf("password change: %v", err)
+	}
+	if n := e.tokenRows(t, login.Hash); n != 0 {
+		t.Errorf("the login's token left %d rows after the change that waited for it; want it revoked", n)
+	}
+	if got, err := e.s.CustomerByID(ctx, c.ID); err != nil || got.CredentialVersion != 1 {
+		t.Errorf("customer after the change: %+v, %v; want version 1", got, err)
+	}
+}
+
+// TestUpgradeFrom0002KeepsTokens: a database that a release of schema
+// version 2 wrote (a customer, a session and a reset link, with no
+// credential version anywhere), migrated to version 3: the customer is at
+// version 0 and its tokens, bound to 0, keep working, until a password
+// change moves the version on.
+func TestUpgradeFrom0002KeepsTokens(t *testing.T) {
+	testDSN(t)
+	t.Parallel()
+	schema := newSchema(t)
+	s := pgstore.New(newPool(t, schema, nil))
+	ctx := t.Context()
+	if err := pgstore.MigrateThrough(ctx, s, 2); err != nil {
+		t.Fatalf("migrating to version 2: %v", err)
+	}
+	c := customer("Old@example.com")
+	c.PasswordHash = "old hash"
+	session := raceToken(c)
+	reset := raceToken(c)
+	reset.Kind = customerauth.TokenReset
+	// The rows as the statements of that release wrote them.
+	admin := adminConn(t)
+	if _, err := admin.Exec(ctx, "INSERT INTO "+schema+`.customerauth_customers (id, email, email_key, phone, first_name,
+		last_name, accepts_marketing, state, password_hash, tags, addresses, default_address_id, multipass_identifier,
+		created_at, updated_at) VALUES ($1, $2, $3, NULL, '', '', false, $4, $5, '{}', '[]', '', NULL, $6, $6)`,
+		c.ID, c.Email, c.EmailKey, int16(c.State), c.PasswordHash, base); err != nil {
+		t.Fatal(err)
+	}
+	for _, tok := range []*customerauth.Token{session, reset} {
+		if _, err := admin.Exec(ctx, "INSERT INTO "+schema+`.customerauth_tokens (hash, kind, customer_id, created_at, expires_at)
+			VALUES ($1, $2, $3, $4, $5)`, tok.Hash[:], int16(tok.Kind), tok.CustomerID, tok.CreatedAt, tok.ExpiresAt); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatalf("migrating to the current version: %v", err)
+	}
+	if l := ledger(t, admin, schema); len(l) < 3 || l[2].Name != "0003_credential_version.sql" {
+		t.Fatalf("ledger %v, want 0003_credential_version.sql third", l)
+	}
+
+	got, err := s.CustomerByID(ctx, c.ID)
+	if err != nil {
+		t.Fatalf("CustomerByID after the upgrade: %v", err)
+	}
+	if got.CredentialVersion != 0 || got.PasswordHash != "old hash" || got.Email != c.Email {
+		t.Errorf("customer after the upgrade: %+v; want it unchanged, at version 0", got)
+	}
+	for _, tok := range []*customerauth.Token{session, reset} {
+		if got, err := s.TokenByHash(ctx, tok.Kind, tok.Hash, base); err != nil || got.CredentialVersion != 0 || got.CustomerID != c.ID {
+			t.Errorf("%s token after the upgrade: %+v, %v; want it found, bound to version 0", tok.Kind, got, err)
+		}
+	}
+	if _, err := s.RenewToken(ctx, session.Hash, base, base.Add(2*time.Hour)); err != nil {
+		t.Errorf("RenewToken of the old session: %v", err)
+	}
+	login := raceToken(c)
+	if err := s.IssueToken(ctx, login); err != nil {
+		t.Errorf("IssueToken under version 0: %v", err)
+	}
+
+	// A password change on the old session's authority: the version moves
+	// on, and every token of version 0 is gone.
+	fresh := raceToken(c)
+	updated, err := s.UpdateCustomer(ctx, &customerauth.CustomerChange{ID: c.ID, PasswordHash: new("new hash"), UpdatedAt: base,
+		AccessToken: &session.Hash, RevokeTokens: true, Issue: fresh})
+	if err != nil || updated.CredentialVersion != 1 {
+		t.Fatalf("password change after the upgrade: %+v, %v; want version 1", updated, err)
+	}
+	for _, tok := range []*customerauth.Token{session, reset, login} {
+		if _, err := s.TokenByHash(ctx, tok.Kind, tok.Hash, base); !errors.Is(err, customerauth.ErrNotFound) {
+			t.Errorf("%s token of version 0 after the change: %v, want ErrNotFound", tok.Kind, err)
+		}
+	}
+	if got, err := s.TokenByHash(ctx, fresh.Kind, fresh.Hash, base); err != nil || got.CredentialVersion != 1 {
+		t.Errorf("the change's token: %+v, %v; want it bound to version 1", got, err)
+	}
+}
+
+// TestCredentialVersionRange: versions are uint64 in Go and bigint in the
+// tables. One beyond 2^63-1 is refused, not wrapped, and the largest one
+// round-trips.
+func TestCredentialVersionRange(t *testing.T) {
+	testDSN(t)
+	t.Parallel()
+	s := newStore(t)
+	ctx := t.Context()
+	huge := customer("Huge@example.com")
+	huge.CredentialVersion = 1 << 63
+	if err := s.CreateCustomer(ctx, huge, nil); err == nil || errors.Is(err, customerauth.ErrConflict) {
+		t.Errorf("CreateCustomer with CredentialVersion 2^63: %v, want a plain error", err)
+	}
+	c := customer("Max@example.com")
+	c.CredentialVersion = 1<<63 - 1
+	tok := raceToken(c)
+	if err := s.CreateCustomer(ctx, c, tok); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.CustomerByID(ctx, c.ID); err != nil || got.CredentialVersion != c.CredentialVersion {
+		t.Errorf("CustomerByID: %+v, %v; want CredentialVersion %d", got, err, c.CredentialVersion)
+	}
+	if got, err := s.TokenByHash(ctx, tok.Kind, tok.Hash, base); err != nil || got.CredentialVersion != c.CredentialVersion {
+		t.Errorf("TokenByHash: %+v, %v; want CredentialVersion %d", got, err, c.CredentialVersion)
+	}
+	other := raceToken(c)
+	other.CredentialVersion = 1 << 63
+	if err := s.IssueToken(ctx, other); !errors.Is(err, customerauth.ErrCredentialsChanged) {
+		t.Errorf("IssueToken under version 2^63: %v, want ErrCredentialsChanged", err)
+	}
+	// Moving on from the largest version fails, and changes nothing.
+	if _, err := s.UpdateCustomer(ctx, &customerauth.CustomerChange{ID: c.ID, PasswordHash: new("x"), UpdatedAt: base, RevokeTokens: true}); err == nil {
+		t.Error("RevokeTokens at version 2^63-1 succeeded, want an error")
+	}
+	if _, err := s.TokenByHash(ctx, tok.Kind, tok.Hash, base); err != nil {
+		t.Errorf("the token after the refused change: %v", err)
+	}
+}
+
+// TestStaleTokenRowsAreUnusable: the second line of defence. A token row
+// bound to a credential version the customer has left (one that escaped a
+// revocation, or that a process of an older release wrote during a rolling
+// upgrade) is refused by every call that uses a token, exactly as if it
+// were absent, and is not touched by them.
+func TestStaleTokenRowsAreUnusable(t *testing.T) {
+	testDSN(t)
+	t.Parallel()
+	schema := newSchema(t)
+	s := migrated(t, newPool(t, schema, nil))
+	admin := adminConn(t)
+	ctx := t.Context()
+	c := customer("Stale@example.com")
+	c.CredentialVersion = 1
+	if err := s.CreateCustomer(ctx, c, nil); err != nil {
+		t.Fatal(err)
+	}
+	insert := func(name string, kind customerauth.TokenKind, version int64) customerauth.TokenHash {
+		t.Helper()
+		h := customerauth.HashToken(name)
+		if _, err := admin.Exec(ctx, "INSERT INTO "+schema+`.customerauth_tokens (hash, kind, customer_id, created_at, expires_at, credential_version)
+			VALUES ($1, $2, $3, $4, $5, $6)`, h[:], int16(kind), c.ID, base, base.Add(time.Hour), version); err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	staleAccess := insert("stale access", customerauth.TokenAccess, 0)
+	staleReset := insert("stale reset", customerauth.TokenReset, 0)
+	liveAccess := insert("live access", customerauth.TokenAccess, 1)
+
+	if _, err := s.TokenByHash(ctx, customerauth.TokenAccess, staleAccess, base); !errors.Is(err, customerauth.ErrNotFound) {
+		t.Errorf("TokenByHash of a stale access token: %v, want ErrNotFound", err)
+	}
+	if _, err := s.TokenByHash(ctx, customerauth.TokenReset, staleReset, base); !errors.Is(err, customerauth.ErrNotFound) {
+		t.Errorf("TokenByHash of a stale reset token: %v, want ErrNotFound", err)
+	}
+	if _, err := s.RenewToken(ctx, staleAccess, base, base.Add(2*time.Hour)); !errors.Is(err, customerauth.ErrNotFound) {
+		t.Errorf("RenewToken of a stale token: %v, want ErrNotFound", err)
+	}
+	if _, err := s.UpdateCustomer(ctx, &customerauth.CustomerChange{ID: c.ID, FirstName: new("Thief"), UpdatedAt: base, AccessToken: &staleAccess}); !errors.Is(err, customerauth.ErrNotFound) {
+		t.Errorf("UpdateCustomer with a stale access token: %v, want ErrNotFound", err)
+	}
+	if _, err := s.UpdateCustomer(ctx, &customerauth.CustomerChange{ID: c.ID, PasswordHash: new("thief's"), UpdatedAt: base,
+		Consume: &customerauth.TokenRef{Kind: customerauth.TokenReset, Hash: staleReset}, RevokeTokens: true}); !errors.Is(err, customerauth.ErrNotFound) {
+		t.Errorf("UpdateCustomer consuming a stale reset token: %v, want ErrNotFound", err)
+	}
+	// Last: a DeleteToken that wrongly succeeded would hide the others.
+	if _, err := s.DeleteToken(ctx, staleAccess, base); !errors.Is(err, customerauth.ErrNotFound) {
+		t.Errorf("DeleteToken of a stale token: %v, want ErrNotFound", err)
+	}
+	var rows int
+	if err := admin.QueryRow(ctx, "SELECT count(*) FROM "+schema+".customerauth_tokens WHERE customer_id = $1", c.ID).Scan(&rows); err != nil {
+		t.Fatal(err)
+	}
+	if rows != 3 {
+		t.Errorf("%d token rows after the refused calls, want the 3 untouched", rows)
+	}
+	if got, err := s.CustomerByID(ctx, c.ID); err != nil || got.FirstName != "" || got.PasswordHash != "" || got.CredentialVersion != 1 {
+		t.Errorf("customer after the refused changes: %+v, %v; want it unchanged", got, err)
+	}
+	if got, err := s.TokenByHash(ctx, customerauth.TokenAccess, liveAccess, base); err != nil || got.CredentialVersion != 1 {
+		t.Errorf("TokenByHash of the current token: %+v, %v; want it, at version 1", got, err)
 	}
 }

@@ -12,12 +12,13 @@ import (
 // customerColumns are the columns a customer is read from, in the order
 // scanCustomer expects.
 const customerColumns = `id, email, email_key, phone, multipass_identifier, first_name, last_name,
-	accepts_marketing, state, password_hash, tags, addresses, default_address_id, created_at, updated_at`
+	accepts_marketing, state, password_hash, tags, addresses, default_address_id, created_at, updated_at,
+	credential_version`
 
 // The customer statements. Each lookup is a search of a unique index.
 const (
 	insertCustomerSQL = `INSERT INTO customerauth_customers (` + customerColumns + `)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	customerByIDSQL        = `SELECT ` + customerColumns + ` FROM customerauth_customers WHERE id = ?`
 	customerByEmailSQL     = `SELECT ` + customerColumns + ` FROM customerauth_customers WHERE email_key = ?`
 	customerByPhoneSQL     = `SELECT ` + customerColumns + ` FROM customerauth_customers WHERE phone = ?`
@@ -37,12 +38,15 @@ func scanCustomer(row rowScanner) (*customerauth.Customer, error) {
 		state            int64
 		tags, addresses  string
 		created, updated int64
+		version          int64
 	)
 	err := row.Scan(&c.ID, &c.Email, &c.EmailKey, &phone, &ident, &c.FirstName, &c.LastName,
-		&c.AcceptsMarketing, &state, &c.PasswordHash, &tags, &addresses, &c.DefaultAddressID, &created, &updated)
+		&c.AcceptsMarketing, &state, &c.PasswordHash, &tags, &addresses, &c.DefaultAddressID, &created, &updated,
+		&version)
 	if err != nil {
 		return nil, err
 	}
+	c.CredentialVersion = decodeVersion(version)
 	c.Phone, c.MultipassIdentifier = phone.String, ident.String
 	c.State = customerauth.State(state)
 	c.CreatedAt, c.UpdatedAt = decodeTime(created), decodeTime(updated)
@@ -73,17 +77,21 @@ func customerArgs(c *customerauth.Customer) ([]any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("UpdatedAt: %w", err)
 	}
+	version, err := encodeVersion(c.CredentialVersion)
+	if err != nil {
+		return nil, fmt.Errorf("CredentialVersion: %w", err)
+	}
 	return []any{
 		c.ID, c.Email, c.EmailKey, nullIfEmpty(c.Phone), nullIfEmpty(c.MultipassIdentifier),
 		c.FirstName, c.LastName, c.AcceptsMarketing, int64(c.State), c.PasswordHash,
-		tags, addresses, c.DefaultAddressID, created, updated,
+		tags, addresses, c.DefaultAddressID, created, updated, version,
 	}, nil
 }
 
-// CreateCustomer implements customerauth.Store. The customer and tok are
-// inserted in one transaction; the UNIQUE indexes on email_key, phone and
-// multipass_identifier decide conflicts, so two concurrent creates with
-// one email cannot both succeed.
+// CreateCustomer implements customerauth.Store. The customer and tok,
+// bound to c.CredentialVersion, are inserted in one transaction; the
+// UNIQUE indexes on email_key, phone and multipass_identifier decide
+// conflicts, so two concurrent creates with one email cannot both succeed.
 func (s *Store) CreateCustomer(ctx context.Context, c *customerauth.Customer, tok *customerauth.Token) error {
 	const op = "create customer"
 	args, err := customerArgs(c)
@@ -101,7 +109,9 @@ func (s *Store) CreateCustomer(ctx context.Context, c *customerauth.Customer, to
 			return wrapErr(ctx, op, err)
 		}
 		if tok != nil {
-			if err := issue(ctx, tx, tok.Kind, tok.CustomerID, tokArgs); err != nil {
+			// Bound to the customer's version, whatever tok says.
+			version, _ := encodeVersion(c.CredentialVersion) // checked by customerArgs
+			if err := issue(ctx, tx, tok.Kind, tok.CustomerID, tokArgs, version); err != nil {
 				return wrapErr(ctx, op, err)
 			}
 		}
@@ -153,20 +163,31 @@ func (s *Store) customerBy(ctx context.Context, op, query, key string) (*custome
 
 // Statements of UpdateCustomer besides the UPDATE itself.
 const (
+	// checkAccessTokenSQL finds the access token a change is made with
+	// if it can be used: of the customer, valid at UpdatedAt and bound to
+	// the current credentials.
+	checkAccessTokenSQL = `SELECT 1 FROM customerauth_tokens
+	WHERE hash = ? AND kind = ? AND customer_id = ? AND expires_at > ? AND ` + boundToCurrent
 	// consumeTokenSQL deletes the token only if it can be used: right
-	// kind, right customer, valid at UpdatedAt. Of two concurrent
-	// consumers only the first deletes a row.
+	// kind, right customer, valid at UpdatedAt, bound to the current
+	// credentials. Of two concurrent consumers only the first deletes a
+	// row.
 	consumeTokenSQL = `DELETE FROM customerauth_tokens
-	WHERE hash = ? AND kind = ? AND customer_id = ? AND expires_at > ?`
+	WHERE hash = ? AND kind = ? AND customer_id = ? AND expires_at > ? AND ` + boundToCurrent
 	revokeTokensSQL = `DELETE FROM customerauth_tokens WHERE customer_id = ?`
 )
 
 // UpdateCustomer implements customerauth.Store. Everything happens in one
-// transaction, in the order the contract gives: the token named by Consume
-// is deleted if it is usable (otherwise nothing changes and the result is
-// ErrNotFound), the fields that ch sets are updated, the customer's tokens
-// are revoked, and Issue is stored. A UNIQUE violation rolls it all back
-// and gives ErrConflict.
+// write transaction, which holds SQLite's write lock from its BEGIN
+// IMMEDIATE to its commit, so what it checks cannot change before it
+// writes. In the order the contract gives: the customer's credential
+// version must be ch.IfCredentialVersion (else ErrCredentialsChanged), the
+// access token ch.AccessToken must be usable and the token named by
+// Consume is deleted if it is usable (otherwise nothing changes and the
+// result is ErrNotFound); then the fields that ch sets are updated, the
+// credential version moves on if ch.RevokeTokens, the customer's tokens
+// are revoked, and Issue is stored bound to the version as it then is. A
+// UNIQUE violation rolls it all back and gives ErrConflict.
 func (s *Store) UpdateCustomer(ctx context.Context, ch *customerauth.CustomerChange) (*customerauth.Customer, error) {
 	const op = "update customer"
 	query, args, err := updateCustomerSQL(ch)
@@ -181,6 +202,24 @@ func (s *Store) UpdateCustomer(ctx context.Context, ch *customerauth.CustomerCha
 	}
 	var updated *customerauth.Customer
 	err = s.inTx(ctx, op, func(tx *sql.Tx) error {
+		if want := ch.IfCredentialVersion; want != nil {
+			var stored int64
+			if err := tx.QueryRowContext(ctx, customerVersionSQL, ch.ID).Scan(&stored); err != nil {
+				return wrapErr(ctx, op, err) // no row: ErrNotFound
+			}
+			if decodeVersion(stored) != *want {
+				return credentialsChanged(op)
+			}
+		}
+		if ch.AccessToken != nil {
+			hash := *ch.AccessToken
+			var one int
+			err := tx.QueryRowContext(ctx, checkAccessTokenSQL,
+				hash[:], int64(customerauth.TokenAccess), ch.ID, boundTime(ch.UpdatedAt)).Scan(&one)
+			if err != nil {
+				return wrapErr(ctx, op, err) // no row: ErrNotFound
+			}
+		}
 		if ch.Consume != nil {
 			res, err := tx.ExecContext(ctx, consumeTokenSQL,
 				ch.Consume.Hash[:], int64(ch.Consume.Kind), ch.ID, boundTime(ch.UpdatedAt))
@@ -203,7 +242,13 @@ func (s *Store) UpdateCustomer(ctx context.Context, ch *customerauth.CustomerCha
 			}
 		}
 		if ch.Issue != nil {
-			if err := issue(ctx, tx, ch.Issue.Kind, ch.Issue.CustomerID, issueArgs); err != nil {
+			// c is the customer as the UPDATE left it: with the new
+			// version when the change revoked the old credentials.
+			version, err := encodeVersion(c.CredentialVersion)
+			if err != nil {
+				return fmt.Errorf("sqlitestore: %s: %w", op, err)
+			}
+			if err := issue(ctx, tx, ch.Issue.Kind, ch.Issue.CustomerID, issueArgs, version); err != nil {
 				return wrapErr(ctx, op, err)
 			}
 		}
@@ -267,6 +312,12 @@ func updateCustomerSQL(ch *customerauth.CustomerChange) (string, []any, error) {
 			return "", nil, fmt.Errorf("tags: %w", err)
 		}
 		set("tags", tags)
+	}
+	if ch.RevokeTokens {
+		// The credentials are replaced: every token minted under the
+		// old version is dead from this commit on, even one the
+		// revocation below cannot see.
+		b.WriteString(", credential_version = credential_version + 1")
 	}
 	if ch.Addresses != nil {
 		// The default follows from the new list alone, so there is

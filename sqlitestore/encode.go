@@ -58,6 +58,29 @@ func decodeTime(n int64) time.Time {
 	return time.Unix(0, n).UTC()
 }
 
+// Credential versions (Customer.CredentialVersion, Token.CredentialVersion)
+// are uint64 in Go and INTEGER, a signed 64-bit integer, in SQLite: the
+// store keeps 0 to math.MaxInt64. A version only grows by one per
+// password change, so that bound is never reached by use; a larger value
+// handed in is refused rather than wrapped into a negative one, and the
+// columns' CHECK keeps negative values out of the tables.
+
+var errVersionRange = errors.New("credential version above 2^63-1, which the store cannot keep")
+
+// encodeVersion returns the stored form of a credential version.
+func encodeVersion(v uint64) (int64, error) {
+	if v > math.MaxInt64 {
+		return 0, errVersionRange
+	}
+	return int64(v), nil
+}
+
+// decodeVersion is the inverse of encodeVersion. The column's CHECK keeps
+// n from being negative.
+func decodeVersion(n int64) uint64 {
+	return uint64(n)
+}
+
 // nullIfEmpty stores the empty string as NULL, for the columns whose UNIQUE
 // index must not count "no value" as a value that is taken.
 func nullIfEmpty(s string) any {

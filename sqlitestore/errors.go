@@ -44,3 +44,9 @@ func wrapErr(ctx context.Context, op string, err error) error {
 func notFound(op string) error {
 	return fmt.Errorf("sqlitestore: %s: %w", op, customerauth.ErrNotFound)
 }
+
+// credentialsChanged is the error of an operation refused because the
+// customer's credentials are no longer those it was prepared under.
+func credentialsChanged(op string) error {
+	return fmt.Errorf("sqlitestore: %s: %w", op, customerauth.ErrCredentialsChanged)
+}

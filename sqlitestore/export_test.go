@@ -1,6 +1,16 @@
 package sqlitestore
 
-import "github.com/shopkit/customerauth"
+import (
+	"context"
+
+	"github.com/shopkit/customerauth"
+)
+
+// MigrateThrough applies the migrations up to version only, leaving the
+// database as a release of that schema version left it.
+func MigrateThrough(ctx context.Context, s *Store, version int) error {
+	return s.migrate(ctx, version)
+}
 
 // Statements returns every statement the store runs against its tables,
 // by name, for the query plan test.
@@ -8,7 +18,7 @@ func Statements() map[string]string {
 	all := &customerauth.CustomerChange{
 		Email: new(""), Phone: new(""), FirstName: new(""), LastName: new(""), AcceptsMarketing: new(false),
 		State: new(customerauth.StateEnabled), PasswordHash: new(""), Tags: &[]string{}, MultipassIdentifier: new(""),
-		Addresses: &[]customerauth.Address{}, DefaultAddressID: new(""),
+		Addresses: &[]customerauth.Address{}, DefaultAddressID: new(""), RevokeTokens: true,
 	}
 	update, _, err := updateCustomerSQL(all)
 	if err != nil {
@@ -21,6 +31,8 @@ func Statements() map[string]string {
 		"customerByPhone":     customerByPhoneSQL,
 		"customerByMultipass": customerByMultipassSQL,
 		"updateCustomer":      update,
+		"customerVersion":     customerVersionSQL,
+		"checkAccessToken":    checkAccessTokenSQL,
 		"consumeToken":        consumeTokenSQL,
 		"revokeTokens":        revokeTokensSQL,
 		"insertToken":         insertTokenSQL,

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io/fs"
+	"math"
 	"regexp"
 	"slices"
 	"strconv"
@@ -92,6 +93,12 @@ func loadMigrations() ([]migration, error) {
 //
 // Hosts call Migrate once at startup, before the store serves requests.
 func (s *Store) Migrate(ctx context.Context) error {
+	return s.migrate(ctx, math.MaxInt)
+}
+
+// migrate is Migrate, applying only the migrations up to version through:
+// the tests use it to build a database as an older release left it.
+func (s *Store) migrate(ctx context.Context, through int) error {
 	const op = "migrate"
 	migrations, err := loadMigrations()
 	if err != nil {
@@ -105,6 +112,9 @@ func (s *Store) Migrate(ctx context.Context) error {
 			return wrapErr(ctx, op, err)
 		}
 		for _, m := range migrations {
+			if m.version > through {
+				break
+			}
 			if err := s.applyMigration(ctx, m); err != nil {
 				return err
 			}

@@ -267,16 +267,6 @@ func (s *Store) inTx(ctx context.Context, op string, fn func(tx *sql.Tx) error) 
 	})
 }
 
-// execer is what both *sql.DB and *sql.Tx offer to run a statement.
-type execer interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-}
-
-var (
-	_ execer = (*sql.DB)(nil)
-	_ execer = (*sql.Tx)(nil)
-)
-
 // sqliteCode returns the extended SQLite result code of err, or 0.
 func sqliteCode(err error) int {
 	var se *sqlite.Error

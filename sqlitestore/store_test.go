@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
+	"fmt"
 	"io/fs"
 	"path/filepath"
 	"slices"
@@ -526,5 +527,255 @@ func TestCancelledDuringWait(t *testing.T) {
 	}
 	if _, err := st.CustomerByID(t.Context(), c.ID); !errors.Is(err, customerauth.ErrNotFound) {
 		t.Errorf("customer of the abandoned write: %v, want ErrNotFound", err)
+	}
+}
+
+// TestUpgradeFrom0002KeepsTokens: a database that a release of schema
+// version 2 wrote (a customer, a session and a reset link, with no
+// credential version anywhere), migrated to version 3: the customer is at
+// version 0 and its tokens, bound to 0, keep working, until a password
+// change moves the version on.
+func TestUpgradeFrom0002KeepsTokens(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "customers.db")
+	st, err := sqlitestore.Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx := t.Context()
+	if err := sqlitestore.MigrateThrough(ctx, st, 2); err != nil {
+		t.Fatalf("migrating to version 2: %v", err)
+	}
+	c := newCustomer("Old@example.com")
+	c.PasswordHash = "old hash"
+	session := &customerauth.Token{Hash: customerauth.HashToken("old session"), Kind: customerauth.TokenAccess, CustomerID: c.ID,
+		CreatedAt: base, ExpiresAt: base.Add(time.Hour)}
+	reset := &customerauth.Token{Hash: customerauth.HashToken("old reset"), Kind: customerauth.TokenReset, CustomerID: c.ID,
+		CreatedAt: base, ExpiresAt: base.Add(time.Hour)}
+	// The rows as the statements of that release wrote them.
+	if _, err := st.DB().ExecContext(ctx, `INSERT INTO customerauth_customers (id, email, email_key, phone,
+		multipass_identifier, first_name, last_name, accepts_marketing, state, password_hash, tags, addresses,
+		default_address_id, created_at, updated_at) VALUES (?, ?, ?, NULL, NULL, '', '', 0, ?, ?, '[]', '[]', '', ?, ?)`,
+		c.ID, c.Email, c.EmailKey, int64(c.State), c.PasswordHash, base.UnixNano(), base.UnixNano()); err != nil {
+		t.Fatal(err)
+	}
+	for _, tok := range []*customerauth.Token{session, reset} {
+		if _, err := st.DB().ExecContext(ctx, `INSERT INTO customerauth_tokens (hash, kind, customer_id, created_at, expires_at)
+			VALUES (?, ?, ?, ?, ?)`, tok.Hash[:], int64(tok.Kind), tok.CustomerID, tok.CreatedAt.UnixNano(), tok.ExpiresAt.UnixNano()); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatalf("migrating to the current version: %v", err)
+	}
+	applied, err := st.AppliedMigrations(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(applied); n < 3 || applied[2].Name != "0003_credential_version.sql" {
+		t.Fatalf("applied migrations %v, want 0003_credential_version.sql third", applied)
+	}
+
+	got, err := st.CustomerByID(ctx, c.ID)
+	if err != nil {
+		t.Fatalf("CustomerByID after the upgrade: %v", err)
+	}
+	if got.CredentialVersion != 0 || got.PasswordHash != "old hash" || got.Email != c.Email {
+		t.Errorf("customer after the upgrade: %+v; want it unchanged, at version 0", got)
+	}
+	for _, tok := range []*customerauth.Token{session, reset} {
+		if got, err := st.TokenByHash(ctx, tok.Kind, tok.Hash, base); err != nil || got.CredentialVersion != 0 || got.CustomerID != c.ID {
+			t.Errorf("%s token after the upgrade: %+v, %v; want it found, bound to version 0", tok.Kind, got, err)
+		}
+	}
+	if _, err := st.RenewToken(ctx, session.Hash, base, base.Add(2*time.Hour)); err != nil {
+		t.Errorf("RenewToken of the old session: %v", err)
+	}
+	login := &customerauth.Token{Hash: customerauth.HashToken("new login"), Kind: customerauth.TokenAccess, CustomerID: c.ID,
+		CreatedAt: base, ExpiresAt: base.Add(time.Hour)}
+	if err := st.IssueToken(ctx, login); err != nil {
+		t.Errorf("IssueToken under version 0: %v", err)
+	}
+
+	// A password change on the old session's authority: the version moves
+	// on, and every token of version 0 is gone.
+	fresh := &customerauth.Token{Hash: customerauth.HashToken("fresh"), Kind: customerauth.TokenAccess, CustomerID: c.ID,
+		CreatedAt: base, ExpiresAt: base.Add(time.Hour)}
+	updated, err := st.UpdateCustomer(ctx, &customerauth.CustomerChange{ID: c.ID, PasswordHash: new("new hash"), UpdatedAt: base,
+		AccessToken: &session.Hash, RevokeTokens: true, Issue: fresh})
+	if err != nil || updated.CredentialVersion != 1 {
+		t.Fatalf("password change after the upgrade: %+v, %v; want version 1", updated, err)
+	}
+	for _, tok := range []*customerauth.Token{session, reset, login} {
+		if _, err := st.TokenByHash(ctx, tok.Kind, tok.Hash, base); !errors.Is(err, customerauth.ErrNotFound) {
+			t.Errorf("%s token of version 0 after the change: %v, want ErrNotFound", tok.Kind, err)
+		}
+	}
+	if got, err := st.TokenByHash(ctx, fresh.Kind, fresh.Hash, base); err != nil || got.CredentialVersion != 1 {
+		t.Errorf("the change's token: %+v, %v; want it bound to version 1", got, err)
+	}
+}
+
+// TestCredentialVersionRange: versions are uint64 in Go and signed 64-bit
+// integers in SQLite. One beyond 2^63-1 is refused, not wrapped, and the
+// largest one round-trips.
+func TestCredentialVersionRange(t *testing.T) {
+	st, _ := openStore(t)
+	ctx := t.Context()
+	huge := newCustomer("huge@example.com")
+	huge.CredentialVersion = 1 << 63
+	if err := st.CreateCustomer(ctx, huge, nil); err == nil || errors.Is(err, customerauth.ErrConflict) {
+		t.Errorf("CreateCustomer with CredentialVersion 2^63: %v, want a plain error", err)
+	}
+	c := newCustomer("max@example.com")
+	c.CredentialVersion = 1<<63 - 1
+	tok := &customerauth.Token{Hash: customerauth.HashToken("max"), Kind: customerauth.TokenAccess, CustomerID: c.ID,
+		CreatedAt: base, ExpiresAt: base.Add(time.Hour)}
+	if err := st.CreateCustomer(ctx, c, tok); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := st.CustomerByID(ctx, c.ID); err != nil || got.CredentialVersion != c.CredentialVersion {
+		t.Errorf("CustomerByID: %+v, %v; want CredentialVersion %d", got, err, c.CredentialVersion)
+	}
+	if got, err := st.TokenByHash(ctx, tok.Kind, tok.Hash, base); err != nil || got.CredentialVersion != c.CredentialVersion {
+		t.Errorf("TokenByHash: %+v, %v; want CredentialVersion %d", got, err, c.CredentialVersion)
+	}
+	other := &customerauth.Token{Hash: customerauth.HashToken("other"), Kind: customerauth.TokenAccess, CustomerID: c.ID,
+		CreatedAt: base, ExpiresAt: base.Add(time.Hour), CredentialVersion: 1 << 63}
+	if err := st.IssueToken(ctx, other); !errors.Is(err, customerauth.ErrCredentialsChanged) {
+		t.Errorf("IssueToken under version 2^63: %v, want ErrCredentialsChanged", err)
+	}
+	// Moving on from the largest version fails, and changes nothing.
+	if _, err := st.UpdateCustomer(ctx, &customerauth.CustomerChange{ID: c.ID, PasswordHash: new("x"), UpdatedAt: base, RevokeTokens: true}); err == nil {
+		t.Error("RevokeTokens at version 2^63-1 succeeded, want an error")
+	}
+	if _, err := st.TokenByHash(ctx, tok.Kind, tok.Hash, base); err != nil {
+		t.Errorf("the token after the refused change: %v", err)
+	}
+}
+
+// TestLoginsRacePasswordChangeAcrossProcesses: logins that checked the old
+// password, run by one Store, and a password change, by another Store on
+// the same file (two processes), race. SQLite's write lock, not the
+// in-process write slot, keeps each login's check and insert together: no
+// login's token works afterwards.
+func TestLoginsRacePasswordChangeAcrossProcesses(t *testing.T) {
+	a, path := openStore(t)
+	b, err := sqlitestore.Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	ctx := t.Context()
+	for round := range 5 {
+		c := newCustomer(fmt.Sprintf("race%d@example.com", round))
+		session := &customerauth.Token{Hash: customerauth.HashToken(uuid.NewString()), Kind: customerauth.TokenAccess, CustomerID: c.ID,
+			CreatedAt: base, ExpiresAt: base.Add(time.Hour)}
+		if err := a.CreateCustomer(ctx, c, session); err != nil {
+			t.Fatal(err)
+		}
+		const logins = 16
+		toks := make([]*customerauth.Token, logins)
+		errs := make([]error, logins)
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for i := range toks {
+			toks[i] = &customerauth.Token{Hash: customerauth.HashToken(uuid.NewString()), Kind: customerauth.TokenAccess, CustomerID: c.ID,
+				CreatedAt: base, ExpiresAt: base.Add(time.Hour)} // version 0, as read before the change
+			wg.Go(func() {
+				<-start
+				errs[i] = a.IssueToken(ctx, toks[i])
+			})
+		}
+		var changeErr error
+		wg.Go(func() {
+			<-start
+			_, changeErr = b.UpdateCustomer(ctx, &customerauth.CustomerChange{ID: c.ID, PasswordHash: new("new"), UpdatedAt: base,
+				AccessToken: &session.Hash, RevokeTokens: true})
+		})
+		close(start)
+		wg.Wait()
+		if changeErr != nil {
+			t.Fatalf("round %d: password change: %v", round, changeErr)
+		}
+		for i, tok := range toks {
+			if errs[i] != nil && !errors.Is(errs[i], customerauth.ErrCredentialsChanged) {
+				t.Errorf("round %d: login %d: %v, want nil or ErrCredentialsChanged", round, i, errs[i])
+			}
+			for _, st := range []*sqlitestore.Store{a, b} {
+				if _, err := st.TokenByHash(ctx, tok.Kind, tok.Hash, base); !errors.Is(err, customerauth.ErrNotFound) {
+					t.Errorf("round %d: login %d's token after the change: %v, want ErrNotFound", round, i, err)
+				}
+			}
+		}
+		var left int
+		if err := a.DB().QueryRowContext(ctx, `SELECT count(*) FROM customerauth_tokens WHERE customer_id = ?`, c.ID).Scan(&left); err != nil {
+			t.Fatal(err)
+		}
+		if left != 0 {
+			t.Errorf("round %d: %d token rows left after the change; every login either lost or was revoked", round, left)
+		}
+	}
+}
+
+// TestStaleTokenRowsAreUnusable: the second line of defence. A token row
+// bound to a credential version the customer has left (one that escaped a
+// revocation, or that a process of an older release wrote) is refused by
+// every call that uses a token, exactly as if it were absent, and is not
+// touched by them.
+func TestStaleTokenRowsAreUnusable(t *testing.T) {
+	st, _ := openStore(t)
+	ctx := t.Context()
+	c := newCustomer("stale@example.com")
+	c.CredentialVersion = 1
+	if err := st.CreateCustomer(ctx, c, nil); err != nil {
+		t.Fatal(err)
+	}
+	insert := func(name string, kind customerauth.TokenKind, version int64) customerauth.TokenHash {
+		t.Helper()
+		h := customerauth.HashToken(name)
+		if _, err := st.DB().ExecContext(ctx, `INSERT INTO customerauth_tokens (hash, kind, customer_id, created_at, expires_at, credential_version)
+			VALUES (?, ?, ?, ?, ?, ?)`, h[:], int64(kind), c.ID, base.UnixNano(), base.Add(time.Hour).UnixNano(), version); err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	staleAccess := insert("stale access", customerauth.TokenAccess, 0)
+	staleReset := insert("stale reset", customerauth.TokenReset, 0)
+	liveAccess := insert("live access", customerauth.TokenAccess, 1)
+
+	if _, err := st.TokenByHash(ctx, customerauth.TokenAccess, staleAccess, base); !errors.Is(err, customerauth.ErrNotFound) {
+		t.Errorf("TokenByHash of a stale access token: %v, want ErrNotFound", err)
+	}
+	if _, err := st.TokenByHash(ctx, customerauth.TokenReset, staleReset, base); !errors.Is(err, customerauth.ErrNotFound) {
+		t.Errorf("TokenByHash of a stale reset token: %v, want ErrNotFound", err)
+	}
+	if _, err := st.RenewToken(ctx, staleAccess, base, base.Add(2*time.Hour)); !errors.Is(err, customerauth.ErrNotFound) {
+		t.Errorf("RenewToken of a stale token: %v, want ErrNotFound", err)
+	}
+	if _, err := st.UpdateCustomer(ctx, &customerauth.CustomerChange{ID: c.ID, FirstName: new("Thief"), UpdatedAt: base, AccessToken: &staleAccess}); !errors.Is(err, customerauth.ErrNotFound) {
+		t.Errorf("UpdateCustomer with a stale access token: %v, want ErrNotFound", err)
+	}
+	if _, err := st.UpdateCustomer(ctx, &customerauth.CustomerChange{ID: c.ID, PasswordHash: new("thief's"), UpdatedAt: base,
+		Consume: &customerauth.TokenRef{Kind: customerauth.TokenReset, Hash: staleReset}, RevokeTokens: true}); !errors.Is(err, customerauth.ErrNotFound) {
+		t.Errorf("UpdateCustomer consuming a stale reset token: %v, want ErrNotFound", err)
+	}
+	// Last: a DeleteToken that wrongly succeeded would hide the others.
+	if _, err := st.DeleteToken(ctx, staleAccess, base); !errors.Is(err, customerauth.ErrNotFound) {
+		t.Errorf("DeleteToken of a stale token: %v, want ErrNotFound", err)
+	}
+	var rows int
+	if err := st.DB().QueryRowContext(ctx, `SELECT count(*) FROM customerauth_tokens WHERE customer_id = ?`, c.ID).Scan(&rows); err != nil {
+		t.Fatal(err)
+	}
+	if rows != 3 {
+		t.Errorf("%d token rows after the refused calls, want the 3 untouched", rows)
+	}
+	if got, err := st.CustomerByID(ctx, c.ID); err != nil || got.FirstName != "" || got.PasswordHash != "" || got.CredentialVersion != 1 {
+		t.Errorf("customer after the refused changes: %+v, %v; want it unchanged", got, err)
+	}
+	if got, err := st.TokenByHash(ctx, customerauth.TokenAccess, liveAccess, base); err != nil || got.CredentialVersion != 1 {
+		t.Errorf("TokenByHash of the current token: %+v, %v; want it, at version 1", got, err)
 	}
 }

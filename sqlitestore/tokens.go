@@ -4,32 +4,45 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/shopkit/customerauth"
 )
 
 // The token statements. Every lookup by hash is a search of the primary
-// key; the per-customer deletes use customerauth_tokens_customer and the
-// expiry sweep customerauth_tokens_expires_at.
+// key, and the check that the token is bound to its customer's current
+// credentials (boundToCurrent) one search of the customers' primary key;
+// the per-customer deletes use customerauth_tokens_customer and the expiry
+// sweep customerauth_tokens_expires_at.
 const (
-	// insertTokenSQL stores a token; a token with the same hash, which
-	// only a reissued secret could have, is replaced as a whole.
-	insertTokenSQL = `INSERT INTO customerauth_tokens (hash, kind, customer_id, created_at, expires_at)
-	VALUES (?, ?, ?, ?, ?)
+	// boundToCurrent is the condition, on a row of customerauth_tokens,
+	// that the token was minted under its customer's current credential
+	// version. Every statement that finds a token to use it has it, so a
+	// token minted under replaced credentials is as good as absent, even
+	// one the revocation could not delete.
+	boundToCurrent = `credential_version = (SELECT c.credential_version FROM customerauth_customers AS c
+		WHERE c.id = customerauth_tokens.customer_id)`
+
+	// insertTokenSQL stores a token bound to the credential version given
+	// last; a token with the same hash, which only a reissued secret could
+	// have, is replaced as a whole.
+	insertTokenSQL = `INSERT INTO customerauth_tokens (hash, kind, customer_id, created_at, expires_at, credential_version)
+	VALUES (?, ?, ?, ?, ?, ?)
 	ON CONFLICT (hash) DO UPDATE SET kind = excluded.kind, customer_id = excluded.customer_id,
-		created_at = excluded.created_at, expires_at = excluded.expires_at`
+		created_at = excluded.created_at, expires_at = excluded.expires_at,
+		credential_version = excluded.credential_version`
 	// deleteOlderLinksSQL makes room for a new activation or reset link:
 	// only the newest link of a kind works.
 	deleteOlderLinksSQL = `DELETE FROM customerauth_tokens WHERE customer_id = ? AND kind = ?`
-	tokenByHashSQL      = `SELECT customer_id, created_at, expires_at FROM customerauth_tokens
-	WHERE hash = ? AND kind = ? AND expires_at > ?`
+	tokenByHashSQL      = `SELECT customer_id, created_at, expires_at, credential_version FROM customerauth_tokens
+	WHERE hash = ? AND kind = ? AND expires_at > ? AND ` + boundToCurrent
 	renewTokenSQL = `UPDATE customerauth_tokens SET expires_at = ?
-	WHERE hash = ? AND kind = ? AND expires_at > ?
-	RETURNING customer_id, created_at, expires_at`
+	WHERE hash = ? AND kind = ? AND expires_at > ? AND ` + boundToCurrent + `
+	RETURNING customer_id, created_at, expires_at, credential_version`
 	deleteTokenSQL = `DELETE FROM customerauth_tokens
-	WHERE hash = ? AND kind = ? AND expires_at > ?
-	RETURNING customer_id, created_at, expires_at`
+	WHERE hash = ? AND kind = ? AND expires_at > ? AND ` + boundToCurrent + `
+	RETURNING customer_id, created_at, expires_at, credential_version`
 	// deleteExpiredTokensSQL deletes one batch of expired tokens.
 	deleteExpiredTokensSQL = `DELETE FROM customerauth_tokens WHERE hash IN
 	(SELECT hash FROM customerauth_tokens WHERE expires_at <= ? LIMIT ?)`
@@ -40,7 +53,8 @@ const (
 // the write lock for long.
 const sweepBatch = 1000
 
-// tokenArgs returns the values of insertTokenSQL for tok.
+// tokenArgs returns the values of insertTokenSQL for tok but the last,
+// the credential version, which issue adds.
 func tokenArgs(tok *customerauth.Token) ([]any, error) {
 	created, err := encodeTime(tok.CreatedAt)
 	if err != nil {
@@ -54,55 +68,68 @@ func tokenArgs(tok *customerauth.Token) ([]any, error) {
 	return []any{hash[:], int64(tok.Kind), tok.CustomerID, created, expires}, nil
 }
 
-// issue stores a token whose insertTokenSQL values are args; an activation
-// or reset token first deletes the customer's older ones of its kind. The
-// caller provides the transaction when there are two statements.
-func issue(ctx context.Context, q execer, kind customerauth.TokenKind, customerID string, args []any) error {
+// issue stores a token whose insertTokenSQL values are args, bound to the
+// stored credential version given; an activation or reset token first
+// deletes the customer's older ones of its kind. It runs in the caller's
+// transaction.
+func issue(ctx context.Context, tx *sql.Tx, kind customerauth.TokenKind, customerID string, args []any, version int64) error {
 	if kind != customerauth.TokenAccess {
-		if _, err := q.ExecContext(ctx, deleteOlderLinksSQL, customerID, int64(kind)); err != nil {
+		if _, err := tx.ExecContext(ctx, deleteOlderLinksSQL, customerID, int64(kind)); err != nil {
 			return err
 		}
 	}
-	_, err := q.ExecContext(ctx, insertTokenSQL, args...)
+	_, err := tx.ExecContext(ctx, insertTokenSQL, append(slices.Clip(args), version)...)
 	return err
 }
 
-// IssueToken implements customerauth.Store. The foreign key on customer_id
-// refuses a token of an unknown customer (ErrNotFound). An activation or
-// reset token replaces the customer's older ones of its kind in the same
-// transaction.
+// customerVersionSQL reads the credential version a token must be bound to.
+const customerVersionSQL = `SELECT credential_version FROM customerauth_customers WHERE id = ?`
+
+// IssueToken implements customerauth.Store. One write transaction reads
+// the customer's credential version and, if it is the token's, stores the
+// token (an activation or reset token replacing the customer's older ones
+// of its kind). The transaction holds SQLite's write lock from its BEGIN
+// IMMEDIATE to its commit, so no change of the credentials, from this
+// process or another, can commit between the check and the insert: a
+// login that checked a password being replaced either stores its token
+// before the change (which then revokes it) or is refused with
+// ErrCredentialsChanged after it. An unknown customer is ErrNotFound.
 func (s *Store) IssueToken(ctx context.Context, tok *customerauth.Token) error {
 	const op = "issue token"
 	args, err := tokenArgs(tok)
 	if err != nil {
 		return fmt.Errorf("sqlitestore: %s: %w", op, err)
 	}
-	if tok.Kind == customerauth.TokenAccess {
-		// One statement: autocommit is enough.
-		return s.write(ctx, op, func() error {
-			return wrapErr(ctx, op, issue(ctx, s.db, tok.Kind, tok.CustomerID, args))
-		})
-	}
 	return s.inTx(ctx, op, func(tx *sql.Tx) error {
-		return wrapErr(ctx, op, issue(ctx, tx, tok.Kind, tok.CustomerID, args))
+		var stored int64
+		if err := tx.QueryRowContext(ctx, customerVersionSQL, tok.CustomerID).Scan(&stored); err != nil {
+			return wrapErr(ctx, op, err) // no row: ErrNotFound
+		}
+		if decodeVersion(stored) != tok.CredentialVersion {
+			return credentialsChanged(op)
+		}
+		return wrapErr(ctx, op, issue(ctx, tx, tok.Kind, tok.CustomerID, args, stored))
 	})
 }
 
-// scanToken reads the columns customer_id, created_at, expires_at of the
-// token with the given hash and kind.
+// scanToken reads the columns customer_id, created_at, expires_at,
+// credential_version of the token with the given hash and kind.
 func scanToken(row rowScanner, hash customerauth.TokenHash, kind customerauth.TokenKind) (*customerauth.Token, error) {
 	t := &customerauth.Token{Hash: hash, Kind: kind}
-	var created, expires int64
-	if err := row.Scan(&t.CustomerID, &created, &expires); err != nil {
+	var created, expires, version int64
+	if err := row.Scan(&t.CustomerID, &created, &expires, &version); err != nil {
 		return nil, err
 	}
 	t.CreatedAt, t.ExpiresAt = decodeTime(created), decodeTime(expires)
+	t.CredentialVersion = decodeVersion(version)
 	return t, nil
 }
 
 // TokenByHash implements customerauth.Store with one search of the
-// primary key; kind and expiry are conditions of the same query, so a token
-// of another kind or an expired one is simply not found.
+// primary key and one of the customers' to compare credential versions;
+// kind, expiry and version are conditions of the same query, so a token
+// of another kind, an expired one or one minted under replaced credentials
+// is simply not found.
 func (s *Store) TokenByHash(ctx context.Context, kind customerauth.TokenKind, hash customerauth.TokenHash, now time.Time) (*customerauth.Token, error) {
 	const op = "token by hash"
 	if err := ctx.Err(); err != nil {
@@ -120,7 +147,8 @@ func (s *Store) TokenByHash(ctx context.Context, kind customerauth.TokenKind, ha
 }
 
 // RenewToken implements customerauth.Store, with one conditional UPDATE:
-// a token that is not a valid access token at now is left untouched.
+// a token that is not a valid access token at now, bound to its customer's
+// current credentials, is left untouched.
 func (s *Store) RenewToken(ctx context.Context, hash customerauth.TokenHash, now, expiresAt time.Time) (*customerauth.Token, error) {
 	const op = "renew token"
 	expires, err := encodeTime(expiresAt)
@@ -140,7 +168,8 @@ func (s *Store) RenewToken(ctx context.Context, hash customerauth.TokenHash, now
 	return t, nil
 }
 
-// DeleteToken implements customerauth.Store, with one conditional DELETE.
+// DeleteToken implements customerauth.Store, with one conditional DELETE
+// that, like RenewToken's UPDATE, touches only a usable access token.
 func (s *Store) DeleteToken(ctx context.Context, hash customerauth.TokenHash, now time.Time) (*customerauth.Token, error) {
 	const op = "delete token"
 	var t *customerauth.Token
