@@ -64,20 +64,29 @@ func (s *Service) CreateAccessToken(ctx context.Context, email, password string)
 
 	now := s.now()
 	tok, rec := newAccessToken(c.ID, now, s.cfg.TokenTTL)
+	// The token is bound to the credentials the password was checked
+	// against. If they were replaced while it was hashing, the store
+	// refuses it: the password this login proved is no longer the
+	// customer's.
+	rec.CredentialVersion = c.CredentialVersion
 	if !rehash {
-		if err := s.store.IssueToken(ctx, rec); err != nil {
-			return nil, storeErr("login", err)
-		}
+		err = s.store.IssueToken(ctx, rec)
 	} else {
 		// The stored hash is bcrypt or weaker than today's parameters:
-		// replace it now, while the plain password is at hand.
-		newHash, err := s.hash(ctx, password)
-		if err != nil {
+		// replace it now, while the plain password is at hand, unless the
+		// password was changed meanwhile.
+		var newHash string
+		if newHash, err = s.hash(ctx, password); err != nil {
 			return nil, err
 		}
-		if _, err := s.store.UpdateCustomer(ctx, &CustomerChange{ID: c.ID, PasswordHash: &newHash, UpdatedAt: now, Issue: rec}); err != nil {
-			return nil, storeErr("login", err)
-		}
+		_, err = s.store.UpdateCustomer(ctx, &CustomerChange{ID: c.ID, PasswordHash: &newHash, UpdatedAt: now, Issue: rec, IfCredentialVersion: &c.CredentialVersion})
+	}
+	switch {
+	case errors.Is(err, ErrCredentialsChanged), errors.Is(err, ErrNotFound):
+		s.emit(ctx, EventLoginFailed, c.ID, "login")
+		return nil, unidentified
+	case err != nil:
+		return nil, storeErr("login", err)
 	}
 	s.emit(ctx, EventLoginSucceeded, c.ID, "login")
 	s.emit(ctx, EventTokenIssued, c.ID, "login")

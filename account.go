@@ -235,7 +235,7 @@ func (s *Service) conflict(ctx context.Context, selfID, key, phone string) error
 // sendActivation issues a fresh activation link for c (replacing older
 // ones) and sends it. It returns the link.
 func (s *Service) sendActivation(ctx context.Context, c *Customer) (string, error) {
-	link, err := s.issueActivation(ctx, c.ID)
+	link, err := s.issueLink(ctx, TokenActivation, c, s.cfg.ActivationTTL)
 	if err != nil {
 		return "", err
 	}
@@ -245,12 +245,26 @@ func (s *Service) sendActivation(ctx context.Context, c *Customer) (string, erro
 	return link, nil
 }
 
-func (s *Service) issueActivation(ctx context.Context, customerID string) (string, error) {
-	secret, tok := newLinkToken(TokenActivation, customerID, s.now(), s.cfg.ActivationTTL)
-	if err := s.store.IssueToken(ctx, tok); err != nil {
-		return "", storeErr("activation", err)
+// issueLink issues a fresh activation or reset link for c, replacing older
+// ones of the kind, and returns its URL. The link is bound to c's
+// credentials as read; when they were replaced meanwhile (a password set by
+// another request), the store refuses it and the customer is read again,
+// so that the link sent is one that works.
+func (s *Service) issueLink(ctx context.Context, kind TokenKind, c *Customer, ttl time.Duration) (string, error) {
+	for attempt := 0; ; attempt++ {
+		secret, tok := newLinkToken(kind, c.ID, s.now(), ttl)
+		tok.CredentialVersion = c.CredentialVersion
+		err := s.store.IssueToken(ctx, tok)
+		if err == nil {
+			return s.linkURL(kind, c.ID, secret), nil
+		}
+		if !errors.Is(err, ErrCredentialsChanged) || attempt == 2 {
+			return "", storeErr(kind.String()+" link", err)
+		}
+		if c, err = s.store.CustomerByID(ctx, c.ID); err != nil {
+			return "", storeErr(kind.String()+" link", err)
+		}
 	}
-	return s.linkURL(TokenActivation, customerID, secret), nil
 }
 
 func (s *Service) notification(kind NotificationKind, c *Customer, link string) Notification {
@@ -295,7 +309,11 @@ func (s *Service) UpdateCustomer(ctx context.Context, accessToken string, in Cus
 	}
 
 	now := s.now()
-	ch := &CustomerChange{ID: c.ID, AcceptsMarketing: in.AcceptsMarketing, UpdatedAt: now}
+	// The change commits only if the token is still valid when the store
+	// writes it: a reset that revoked it while the password was hashing
+	// wins, and this change is refused.
+	tokenHash := HashToken(accessToken)
+	ch := &CustomerChange{ID: c.ID, AcceptsMarketing: in.AcceptsMarketing, UpdatedAt: now, AccessToken: &tokenHash}
 	key := c.EmailKey
 	if in.Email != nil {
 		key = EmailKey(p.email)
@@ -329,8 +347,8 @@ func (s *Service) UpdateCustomer(ctx context.Context, accessToken string, in Cus
 	case errors.Is(err, ErrConflict):
 		return nil, nil, s.conflict(ctx, c.ID, key, p.phone)
 	case errors.Is(err, ErrNotFound):
-		// Deleted or changed under us; the token no longer stands for a
-		// customer.
+		// The token was revoked (a reset, a password change, a logout) or
+		// the customer deleted while this request was under way.
 		return nil, nil, ErrInvalidToken
 	case err != nil:
 		return nil, nil, storeErr("update", err)
@@ -379,11 +397,11 @@ func (s *Service) Recover(ctx context.Context, email string) error {
 		s.log.DebugContext(ctx, "customerauth: recover for an account that is not enabled", "customer_id", c.ID, "state", c.State.String())
 		return nil
 	}
-	secret, tok := newLinkToken(TokenReset, c.ID, s.now(), s.cfg.ResetTTL)
-	if err := s.store.IssueToken(ctx, tok); err != nil {
-		return storeErr("recover", err)
+	link, err := s.issueLink(ctx, TokenReset, c, s.cfg.ResetTTL)
+	if err != nil {
+		return err
 	}
-	if err := s.notifier.Notify(ctx, s.notification(NotifyPasswordReset, c, s.linkURL(TokenReset, c.ID, secret))); err != nil {
+	if err := s.notifier.Notify(ctx, s.notification(NotifyPasswordReset, c, link)); err != nil {
 		return fmt.Errorf("customerauth: sending reset email: %w", err)
 	}
 	return nil
@@ -544,7 +562,7 @@ func (s *Service) ActivationURL(ctx context.Context, customerID string) (string,
 	case c.State == StateEnabled:
 		return "", userErr(CodeAlreadyEnabled, "Customer already enabled", "id")
 	}
-	return s.issueActivation(ctx, id)
+	return s.issueLink(ctx, TokenActivation, c, s.cfg.ActivationTTL)
 }
 
 // DisableCustomer disables an account and revokes all of its tokens: the

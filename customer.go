@@ -58,8 +58,15 @@ type Customer struct {
 	// PasswordHash is a PHC-formatted argon2id hash or a bcrypt hash; empty
 	// when the customer never set a password.
 	PasswordHash string
-	Tags         []string
-	Addresses    []Address
+	// CredentialVersion counts the times the customer's credentials were
+	// replaced (a password set, reset or activated). Every token carries the
+	// version it was minted under and works only while it is current, so a
+	// token minted from a password that has since been replaced, even by a
+	// request that raced the change, is never accepted. Stores increment it
+	// (see CustomerChange.RevokeTokens); the Service only reads it.
+	CredentialVersion uint64
+	Tags              []string
+	Addresses         []Address
 	// DefaultAddressID names one of Addresses, or is empty.
 	DefaultAddressID string
 	// MultipassIdentifier is the identity provider's own id of the customer,

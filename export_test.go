@@ -103,3 +103,9 @@ func HoldHashSlots(s *Service) (entered <-chan struct{}, release chan<- struct{}
 	}
 	return in, out
 }
+
+// OnHashSlot makes every password hash or check of s call fn once it holds
+// its hashing slot, before it hashes: tests pause one request there, in the
+// window between reading a customer and writing, to run another request
+// through that window deterministically.
+func OnHashSlot(s *Service, fn func()) { s.inHashSlot = fn }

@@ -98,7 +98,7 @@ func (m *MemoryStore) CreateCustomer(ctx context.Context, c *Customer, tok *Toke
 	m.customers[c.ID] = c
 	m.indexLocked(c, true)
 	if tok != nil {
-		m.issueLocked(tok)
+		m.issueLocked(tok, c.CredentialVersion)
 	}
 	return nil
 }
@@ -161,14 +161,24 @@ func (m *MemoryStore) UpdateCustomer(ctx context.Context, ch *CustomerChange) (*
 	if !ok {
 		return nil, ErrNotFound
 	}
+	if ch.IfCredentialVersion != nil && *ch.IfCredentialVersion != old.CredentialVersion {
+		return nil, ErrCredentialsChanged
+	}
 	if ch.Consume != nil {
-		t, ok := m.tokens[ch.Consume.Hash]
-		if !ok || t.Kind != ch.Consume.Kind || t.CustomerID != ch.ID || !t.ValidAt(ch.UpdatedAt) {
+		if t, ok := m.usableLocked(ch.Consume.Kind, ch.Consume.Hash, ch.UpdatedAt); !ok || t.CustomerID != ch.ID {
+			return nil, ErrNotFound
+		}
+	}
+	if ch.AccessToken != nil {
+		if t, ok := m.usableLocked(TokenAccess, *ch.AccessToken, ch.UpdatedAt); !ok || t.CustomerID != ch.ID {
 			return nil, ErrNotFound
 		}
 	}
 	c := old.Clone()
 	applyChange(c, ch)
+	if ch.RevokeTokens {
+		c.CredentialVersion++
+	}
 	if m.takenLocked(c) {
 		return nil, ErrConflict
 	}
@@ -186,7 +196,7 @@ func (m *MemoryStore) UpdateCustomer(ctx context.Context, ch *CustomerChange) (*
 		}
 	}
 	if ch.Issue != nil {
-		m.issueLocked(ch.Issue)
+		m.issueLocked(ch.Issue, c.CredentialVersion)
 	}
 	return c.Clone(), nil
 }
@@ -231,14 +241,19 @@ func (m *MemoryStore) IssueToken(ctx context.Context, tok *Token) error {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if _, ok := m.customers[tok.CustomerID]; !ok {
+	c, ok := m.customers[tok.CustomerID]
+	if !ok {
 		return ErrNotFound
 	}
-	m.issueLocked(tok)
+	if c.CredentialVersion != tok.CredentialVersion {
+		return ErrCredentialsChanged
+	}
+	m.issueLocked(tok, c.CredentialVersion)
 	return nil
 }
 
-func (m *MemoryStore) issueLocked(tok *Token) {
+// issueLocked stores tok bound to the credential version given.
+func (m *MemoryStore) issueLocked(tok *Token, version uint64) {
 	// Keep the per-customer index exact even if a hash were ever reissued.
 	m.deleteTokenLocked(tok.Hash)
 	if tok.Kind != TokenAccess {
@@ -249,6 +264,7 @@ func (m *MemoryStore) issueLocked(tok *Token) {
 		}
 	}
 	t := *tok
+	t.CredentialVersion = version
 	m.tokens[t.Hash] = &t
 	set := m.byCustomer[t.CustomerID]
 	if set == nil {
@@ -279,12 +295,25 @@ func (m *MemoryStore) TokenByHash(ctx context.Context, kind TokenKind, hash Toke
 	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	t, ok := m.tokens[hash]
-	if !ok || t.Kind != kind || !t.ValidAt(now) {
+	t, ok := m.usableLocked(kind, hash, now)
+	if !ok {
 		return nil, ErrNotFound
 	}
 	c := *t
 	return &c, nil
+}
+
+// usableLocked returns the token of the kind with the hash when it is
+// valid at now and bound to its customer's current credentials.
+func (m *MemoryStore) usableLocked(kind TokenKind, hash TokenHash, now time.Time) (*Token, bool) {
+	t, ok := m.tokens[hash]
+	if !ok || t.Kind != kind || !t.ValidAt(now) {
+		return nil, false
+	}
+	if c, ok := m.customers[t.CustomerID]; !ok || c.CredentialVersion != t.CredentialVersion {
+		return nil, false
+	}
+	return t, true
 }
 
 // RenewToken implements Store.
@@ -294,8 +323,8 @@ func (m *MemoryStore) RenewToken(ctx context.Context, hash TokenHash, now, expir
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	t, ok := m.tokens[hash]
-	if !ok || t.Kind != TokenAccess || !t.ValidAt(now) {
+	t, ok := m.usableLocked(TokenAccess, hash, now)
+	if !ok {
 		return nil, ErrNotFound
 	}
 	t.ExpiresAt = expiresAt
@@ -310,8 +339,8 @@ func (m *MemoryStore) DeleteToken(ctx context.Context, hash TokenHash, now time.
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	t, ok := m.tokens[hash]
-	if !ok || t.Kind != TokenAccess || !t.ValidAt(now) {
+	t, ok := m.usableLocked(TokenAccess, hash, now)
+	if !ok {
 		return nil, ErrNotFound
 	}
 	m.deleteTokenLocked(hash)

@@ -19,6 +19,13 @@ var (
 	// address, phone number or Multipass identifier that another customer
 	// already has.
 	ErrConflict = errors.New("customerauth: conflict")
+
+	// ErrCredentialsChanged reports that a token or change was prepared
+	// under a customer's credentials that were replaced before it reached
+	// the store (Customer.CredentialVersion moved on): a login that checked
+	// the old password while the password was being changed, say. Nothing
+	// was written.
+	ErrCredentialsChanged = errors.New("customerauth: credentials changed")
 )
 
 // Store keeps customers and their tokens. The Service is its only caller and
@@ -28,9 +35,16 @@ var (
 // Implementations must be safe for concurrent use, must never let a caller
 // change stored state through a value it passed in or got back, and must
 // honour context cancellation. The package storetest checks all of this.
+//
+// Tokens are bound to credentials: a token is stored with the customer's
+// CredentialVersion and is usable (found by TokenByHash, RenewToken,
+// DeleteToken, CustomerChange.Consume and CustomerChange.AccessToken) only
+// while that is still the customer's version. Together with the checks
+// below, made in the same atomic step as the write, this is what makes a
+// password change final however requests interleave.
 type Store interface {
 	// CreateCustomer stores a new customer and, when tok is not nil, a token
-	// for it, as one unit. It returns ErrConflict when another customer
+	// for it bound to c.CredentialVersion, as one unit. It returns ErrConflict when another customer
 	// already has the email (compared by Customer.EmailKey), the phone or the
 	// Multipass identifier.
 	CreateCustomer(ctx context.Context, c *Customer, tok *Token) error
@@ -53,19 +67,25 @@ type Store interface {
 
 	// UpdateCustomer applies ch as one unit: either every part of it takes
 	// effect or none does. It returns the customer as stored afterwards,
-	// ErrNotFound when the customer does not exist or ch.Consume names a
-	// token that cannot be used, and ErrConflict when the new email, phone
-	// or Multipass identifier belongs to another customer.
+	// ErrNotFound when the customer does not exist or ch.Consume or
+	// ch.AccessToken names a token that cannot be used,
+	// ErrCredentialsChanged when ch.IfCredentialVersion is not the
+	// customer's version, and ErrConflict when the new email, phone or
+	// Multipass identifier belongs to another customer. The conditions are
+	// checked in the same atomic step that writes.
 	UpdateCustomer(ctx context.Context, ch *CustomerChange) (*Customer, error)
 
 	// IssueToken stores tok. An activation or reset token replaces every
 	// earlier token of the same kind of the same customer, so only the
 	// newest link sent by email works. It returns ErrNotFound when the
-	// customer does not exist.
+	// customer does not exist, and ErrCredentialsChanged, storing nothing,
+	// when tok.CredentialVersion is not the customer's CredentialVersion at
+	// the moment of the write.
 	IssueToken(ctx context.Context, tok *Token) error
 
 	// TokenByHash returns the token of the given kind with the given hash
-	// that is still valid at now, or ErrNotFound.
+	// that is still valid at now and bound to its customer's current
+	// CredentialVersion, or ErrNotFound.
 	TokenByHash(ctx context.Context, kind TokenKind, hash TokenHash, now time.Time) (*Token, error)
 
 	// RenewToken moves the expiry of the access token with the given hash to
@@ -110,18 +130,36 @@ type CustomerChange struct {
 	UpdatedAt time.Time
 
 	// Consume, when set, names a single-use token that must be valid at
-	// UpdatedAt, of that kind and belong to this customer; it is deleted as
-	// part of the change. If it cannot be used, nothing changes and the
-	// Store returns ErrNotFound. Of two concurrent changes that consume the
-	// same token, at most one succeeds.
+	// UpdatedAt, of that kind, bound to the current credentials and belong
+	// to this customer; it is deleted as part of the change. If it cannot be
+	// used, nothing changes and the Store returns ErrNotFound. Of two
+	// concurrent changes that consume the same token, at most one succeeds.
 	Consume *TokenRef
 
+	// AccessToken, when set, is the access token on whose authority the
+	// change is made: it must be valid at UpdatedAt, bound to the current
+	// credentials and belong to this customer, or nothing changes and the
+	// Store returns ErrNotFound. Checked in the same step as the write, it
+	// makes a token revoked by a concurrent reset lose the race.
+	AccessToken *TokenHash
+
+	// IfCredentialVersion, when set, makes the change apply only while the
+	// customer's CredentialVersion still equals it; otherwise nothing
+	// changes and the Store returns ErrCredentialsChanged. Used when the
+	// change was decided on the strength of the password as it was (a hash
+	// upgraded at login).
+	IfCredentialVersion *uint64
+
 	// RevokeTokens deletes every token of the customer (access, activation
-	// and reset) as part of the change. Issue is stored after the
-	// revocation, so it survives it.
+	// and reset) and increments the customer's CredentialVersion, as part
+	// of the change: the credentials are replaced. Tokens minted under the
+	// old version, even ones issued concurrently, are never usable again.
 	RevokeTokens bool
 
-	// Issue, when set, is a token stored as part of the change.
+	// Issue, when set, is a token stored as part of the change, after the
+	// revocation, so it survives it. It is bound to the customer's
+	// CredentialVersion as it stands after the change; the Store ignores
+	// Issue.CredentialVersion.
 	Issue *Token
 }
 
@@ -188,8 +226,11 @@ type Token struct {
 	Hash       TokenHash
 	Kind       TokenKind
 	CustomerID string
-	CreatedAt  time.Time
-	ExpiresAt  time.Time
+	// CredentialVersion is the customer's CredentialVersion the token was
+	// minted under; the token works only while it is still current.
+	CredentialVersion uint64
+	CreatedAt         time.Time
+	ExpiresAt         time.Time
 }
 
 // ValidAt reports whether the token can still be used at t.

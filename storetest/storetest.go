@@ -140,6 +140,14 @@ func Run(t *testing.T, newStore func(t *testing.T) customerauth.Store) {
 		{"UpdateWithUnusableTokenChangesNothing", testConsumeUnusable},
 		{"RevokeTokensDeletesOnlyThatCustomersTokens", testRevokeTokens},
 
+		// Tokens bound to the credentials they were minted under.
+		{"CredentialVersionRoundTrips", testCredentialVersionRoundTrips},
+		{"LoginRacingPasswordChangeNeverOutlivesIt", testLoginRacingPasswordChange},
+		{"ConcurrentLoginsDuringPasswordChangeAllFail", testConcurrentLoginsDuringPasswordChange},
+		{"ChangeWithRevokedAccessTokenIsRefused", testChangeWithRevokedTokenIsRefused},
+		{"ChangeChecksItsAccessToken", testAccessTokenAuthorityIsChecked},
+		{"ConcurrentCredentialChangesCommitOnce", testConcurrentCredentialChanges},
+		{"IfCredentialVersionGuardsTheChange", testIfCredentialVersionGuardsTheChange},
 		// Concurrency.
 		{"ConcurrentConsumesSucceedOnce", testConcurrentConsume},
 		{"ConcurrentCreatesWithSameEmailSucceedOnce", testConcurrentCreate},

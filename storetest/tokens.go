@@ -422,6 +422,9 @@ func testRevokeTokens(t *testing.T, s customerauth.Store) {
 	want := c.Clone()
 	want.State = customerauth.StateDisabled
 	want.UpdatedAt = base
+	// Revoking replaces the credentials: the version moves on, and the
+	// token issued with the change is bound to the new one.
+	want.CredentialVersion++
 	checkCustomer(t, "UpdateCustomer", want, got)
 	for _, tok := range revoked {
 		wantNoToken(t, s, tok)
@@ -429,11 +432,13 @@ func testRevokeTokens(t *testing.T, s customerauth.Store) {
 	for _, tok := range kept {
 		wantToken(t, s, tok)
 	}
+	issue.CredentialVersion = want.CredentialVersion
 	wantToken(t, s, issue)
 
 	// Consume, revoke and issue together, as a password reset does: the
 	// consumed token is among those revoked, and the new session survives.
 	reset := validToken(customerauth.TokenReset, c.ID)
+	reset.CredentialVersion = want.CredentialVersion
 	mustIssue(t, s, reset)
 	issue2 := validToken(customerauth.TokenAccess, c.ID)
 	mustUpdate(t, s, &customerauth.CustomerChange{
@@ -442,7 +447,11 @@ func testRevokeTokens(t *testing.T, s customerauth.Store) {
 	})
 	wantNoToken(t, s, reset)
 	wantNoToken(t, s, issue)
+	issue2.CredentialVersion = want.CredentialVersion + 1
 	wantToken(t, s, issue2)
+	if v := mustGet(t, s, c.ID).CredentialVersion; v != want.CredentialVersion+1 {
+		t.Errorf("CredentialVersion after a reset = %d, want %d", v, want.CredentialVersion+1)
+	}
 	for _, tok := range kept {
 		wantToken(t, s, tok)
 	}
