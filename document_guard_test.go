@@ -1,6 +1,7 @@
 package customerauth_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -142,5 +143,88 @@ func TestBodyLimitIsConfigurable(t *testing.T) {
 	}
 	if r := e.post(`{ __typename ` + strings.Repeat(" ", 100) + `}`); r.Status != http.StatusRequestEntityTooLarge {
 		t.Errorf("body over the limit: %d %s", r.Status, r.Raw)
+	}
+}
+
+// TestMalformedDocumentsAreRefusedByTheScan: every kind of lexical and
+// syntax error is answered by the scan, before graphql-go parses (whose
+// syntax errors cost the square of their column), with graphql-go's
+// message and location and the code GRAPHQL_PARSE_FAILED.
+func TestMalformedDocumentsAreRefusedByTheScan(t *testing.T) {
+	e := newEnv(t)
+	const arg = `{ customer(customerAccessToken: `
+	for _, tc := range []struct {
+		name, doc, msg string
+		line, column   int
+	}{
+		{"unterminated string", arg + `"abc`, `Unterminated string.`, 1, 37},
+		{"unterminated block string", arg + `"""abc \""" `, `Unterminated string.`, 1, 45},
+		{"string broken by a line", arg + "\"abc\n\") { email } }", `Unterminated string.`, 1, 37},
+		{"unknown escape", arg + `"a\qb") { email } }`, `Invalid character escape sequence: \\q.`, 1, 36},
+		{"bad unicode escape", arg + `"\u00G9") { email } }`, `Invalid character escape sequence: \u00G9`, 1, 35},
+		{"exponent without digits", arg + `1e) { email } }`, `Invalid number, expected digit but got: ")".`, 1, 35},
+		{"digit after a leading zero", arg + `00) { email } }`, `Invalid number, unexpected digit after 0: "0".`, 1, 34},
+		{"control character", "{ customer\x07 }", `Invalid character "\\u0007"`, 1, 11},
+		{"unexpected character", "{ customer % }", `Unexpected character "%".`, 1, 12},
+		{"two dots", "{ customer .. }", `Unexpected character ".".`, 1, 12},
+		{"end of document", `{ customer(`, `Expected Name, found EOF`, 1, 12},
+		{"token out of place, its long value shortened", arg + `"x") "` + strings.Repeat("y", 200) + `" }`,
+			`Expected Name, found String "` + strings.Repeat("y", 100) + `..."`, 1, 38},
+		{"syntax error at column 921611", "{\n  customer" + strings.Repeat(" ", 900<<10) + "! }", `Expected Name, found !`, 2, 921611},
+		{"unterminated string of a megabyte", arg + `"` + strings.Repeat("x", 1<<20-40), `Unterminated string.`, 1, 1<<20 - 6},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := e.post(tc.doc)
+			want := fmt.Sprintf("Syntax Error GraphQL request (%d:%d) %s", tc.line, tc.column, tc.msg)
+			wantRefused(t, r, "GRAPHQL_PARSE_FAILED", want)
+			var body struct {
+				Errors []struct {
+					Message   string
+					Locations []struct{ Line, Column int }
+				}
+			}
+			if err := json.Unmarshal([]byte(r.Raw), &body); err != nil || len(body.Errors) != 1 {
+				t.Fatalf("%v: %s", err, r.Raw)
+			}
+			if got := body.Errors[0]; got.Message != want || len(got.Locations) != 1 || got.Locations[0].Line != tc.line || got.Locations[0].Column != tc.column {
+				t.Errorf("got %+v, want %q at %d:%d", got, want, tc.line, tc.column)
+			}
+		})
+	}
+}
+
+// TestWellFormedDocumentsPassTheScan: documents that look like the
+// malformed ones but are not must reach graphql-go, and be answered.
+func TestWellFormedDocumentsPassTheScan(t *testing.T) {
+	e := newEnv(t)
+	docs := map[string]string{
+		"escaped quotes and backslashes":  `{ customer(customerAccessToken: "a\"b\\c\"\\") { email } }`,
+		"every escape":                    `{ customer(customerAccessToken: "\"\\\/\b\f\n\r\t\u00e9\u00E9") { email } }`,
+		"block string with escaped quote": `{ customer(customerAccessToken: """a \""" b "" c " d""") { email } }`,
+		"block string of lines":           "{ customer(customerAccessToken: \"\"\"\n  a\n    \\\"\"\"\n  b\n\"\"\") { email } }",
+		"comment with quotes":             "# \"unterminated and \"\"\" too\n{ customer(customerAccessToken: \"x\") { email } } # \"",
+		"comment with multibyte text":     "# café — ☕ \"\n{ customer(customerAccessToken: \"é ☕\") { email } }",
+		"byte order mark":                 "\uFEFF{ customer(customerAccessToken: \"x\") { email } }",
+		"commas and carriage returns":     "{\r\n customer(customerAccessToken: \"x\",,) {\r email, } ,}",
+		"minified with a long string":     `{customer(customerAccessToken:"` + strings.Repeat("x", 900<<10) + `"){email}}`,
+		"long lines of white space":       "{" + strings.Repeat(" ", 500<<10) + "customer(customerAccessToken: \"x\") { email }" + strings.Repeat("\t", 100<<10) + "}",
+	}
+	for name, doc := range docs {
+		t.Run(name, func(t *testing.T) {
+			if r := e.post(doc); r.Status != 200 || len(r.Errors) > 0 || r.get("customer") != nil {
+				t.Errorf("%.300s", r.Raw)
+			}
+		})
+	}
+	// Shopify's own documents, with variables graphql-go may refuse (a
+	// test of the scan, not of the mutations): never a parse failure.
+	for _, doc := range []string{createDoc, loginDoc, customerDoc, updateDoc, renewDoc, deleteDoc, recoverDoc,
+		resetByURLDoc, resetDoc, activateByURLDoc, activateDoc, multipassDoc} {
+		r := e.post(doc)
+		for _, err := range r.Errors {
+			if code := err.Extensions["code"]; code == "GRAPHQL_PARSE_FAILED" || isGuardCode(code) {
+				t.Errorf("%.40q: %s", doc, r.Raw)
+			}
+		}
 	}
 }

@@ -118,7 +118,9 @@ func (e *endpoint) prepare(query string) (*cachedDoc, []gqlerrors.FormattedError
 	}
 	// The document is measured as text, then as a tree, before graphql-go
 	// recurses through it: see Limits.
-	switch nesting, tokens := scanDocument(query); {
+	switch nesting, tokens, gerr := scanDocument(query, e.limits); {
+	case gerr != nil:
+		return nil, []gqlerrors.FormattedError{gerr.formatted()}
 	case nesting > e.limits.MaxNesting:
 		return nil, []gqlerrors.FormattedError{plainError(fmt.Sprintf("Document nests deeper than %d levels.", e.limits.MaxNesting), "MAX_DEPTH_EXCEEDED")}
 	case tokens > e.limits.MaxTokens:
