@@ -7,6 +7,8 @@ import (
 
 	"github.com/graphql-go/graphql"
 	lru "github.com/hashicorp/golang-lru/v2"
+
+	"github.com/shopkit/customerauth/internal/fastpath"
 )
 
 // endpoint is the GraphQL and HTTP layers of one Service: the schema and
@@ -17,7 +19,7 @@ import (
 type endpoint struct {
 	svc              *Service
 	gql              *schema
-	docs             *lru.Cache[string, *cachedDoc] // nil when disabled
+	docs             *lru.Cache[string, *fastpath.Document] // nil when disabled
 	limits           RequestLimits
 	storefrontTokens []StorefrontToken
 	trustedProxies   []netip.Prefix
@@ -36,7 +38,7 @@ func newEndpoint(s *Service, cfg Config) (*endpoint, error) {
 	setDefault(&cfg.DocumentCache, 512)
 	if cfg.DocumentCache > 0 {
 		var err error
-		if e.docs, err = lru.New[string, *cachedDoc](cfg.DocumentCache); err != nil {
+		if e.docs, err = lru.New[string, *fastpath.Document](cfg.DocumentCache); err != nil {
 			return nil, err
 		}
 	}

@@ -11,6 +11,8 @@ import (
 	"github.com/graphql-go/graphql"
 	"github.com/graphql-go/graphql/language/parser"
 	"github.com/graphql-go/graphql/language/source"
+
+	"github.com/shopkit/customerauth/internal/fastpath"
 )
 
 // SetMultipassRand pins the IV source of m, so that tests reproduce tokens
@@ -47,8 +49,7 @@ func FastCompiles(s *Service, query, opName string) bool {
 	if err != nil {
 		return false
 	}
-	_, ok := compile(s.api.gql.schema, doc, opName)
-	return ok
+	return fastpath.NewDocument(doc).Plan(s.api.gql.schema, opName) != nil
 }
 
 // FastRunners prepares query as the handler does and returns two ways to
@@ -57,22 +58,21 @@ func FastCompiles(s *Service, query, opName string) bool {
 // nothing ran), ref through graphql.Execute. compiled is false when the
 // document is refused or the fast path declines it.
 func FastRunners(s *Service, query, opName string) (fast func(ctx context.Context, vars map[string]any) ([]byte, bool), ref func(ctx context.Context, vars map[string]any) []byte, compiled bool) {
-	prepared, errs := s.api.prepare(query)
+	doc, _, errs := s.api.prepare(query)
 	if errs != nil {
 		return nil, nil, false
 	}
-	doc := prepared.doc
-	p := newCachedDoc(doc).plan(s.api.gql.schema, opName)
+	p := fastpath.NewDocument(doc).Plan(s.api.gql.schema, opName)
 	if p == nil {
 		return nil, nil, false
 	}
 	fast = func(ctx context.Context, vars map[string]any) ([]byte, bool) {
-		r, ok := p.execute(ctx, vars)
+		r, ok := p.Execute(WithVariables(ctx, vars), vars)
 		if !ok {
 			return nil, false
 		}
-		body := bytes.Clone(r.body(s.api.publicErrors(ctx, r.errs)))
-		r.release()
+		body := bytes.Clone(r.Body(s.api.publicErrors(ctx, r.Errors())))
+		r.Release()
 		return body, true
 	}
 	ref = func(ctx context.Context, vars map[string]any) []byte {

@@ -19,6 +19,8 @@ import (
 	"github.com/graphql-go/graphql/language/location"
 	"github.com/graphql-go/graphql/language/parser"
 	"github.com/graphql-go/graphql/language/source"
+
+	"github.com/shopkit/customerauth/internal/fastpath"
 )
 
 // graphQLRequest is the body of a GraphQL request.
@@ -71,21 +73,21 @@ func (e *endpoint) serve(w http.ResponseWriter, r *http.Request, fast bool) (ser
 		writeJSON(w, http.StatusBadRequest, response{Errors: []gqlerrors.FormattedError{plainError("Parameter 'query' must be present.", "BAD_REQUEST")}})
 		return false
 	}
-	cd, errs := e.prepare(req.Query)
+	doc, fd, errs := e.prepare(req.Query)
 	if errs != nil {
 		writeJSON(w, http.StatusOK, response{Errors: errs})
 		return false
 	}
-	doc := cd.doc
 	if r.Method == http.MethodGet && isMutation(doc, req.OperationName) {
 		w.Header().Set("Allow", "POST")
 		writeJSON(w, http.StatusMethodNotAllowed, response{Errors: []gqlerrors.FormattedError{plainError("Mutations must be sent with POST.", "BAD_REQUEST")}})
 		return false
 	}
-	// Cached documents run on their compiled plan (fastexec.go) unless it
-	// declines the operation or the variables; graphql.Execute answers the rest.
-	if fast {
-		if p := cd.plan(e.gql.schema, req.OperationName); p != nil && e.serveFast(ctx, w, p, req.Variables) {
+	// Cached documents run on their compiled plan (internal/fastpath)
+	// unless it declines the operation or the variables; graphql.Execute
+	// answers the rest.
+	if fast && fd != nil {
+		if p := fd.Plan(e.gql.schema, req.OperationName); p != nil && e.serveFast(ctx, w, p, req.Variables) {
 			return true
 		}
 	}
@@ -109,39 +111,41 @@ const maxCachedDocument = 8 << 10
 // document, or into the errors that refuse it. Documents that pass are
 // cached by their text, so a client repeating a document (as storefronts
 // do) skips all of it; refused ones are not, so they cannot push the
-// useful entries out for free.
-func (e *endpoint) prepare(query string) (*cachedDoc, []gqlerrors.FormattedError) {
+// useful entries out for free. Only a kept document comes with the
+// fastpath.Document that compiles and keeps its plans (fd); the others are
+// answered by graphql.Execute.
+func (e *endpoint) prepare(query string) (doc *ast.Document, fd *fastpath.Document, errs []gqlerrors.FormattedError) {
 	if e.docs != nil {
-		if cd, ok := e.docs.Get(query); ok {
-			return cd, nil
+		if fd, ok := e.docs.Get(query); ok {
+			return fd.AST(), fd, nil
 		}
 	}
 	// The document is measured as text, then as a tree, before graphql-go
 	// recurses through it: see Limits.
 	switch nesting, tokens, gerr := scanDocument(query, e.limits); {
 	case gerr != nil:
-		return nil, []gqlerrors.FormattedError{gerr.formatted()}
+		return nil, nil, []gqlerrors.FormattedError{gerr.formatted()}
 	case nesting > e.limits.MaxNesting:
-		return nil, []gqlerrors.FormattedError{plainError(fmt.Sprintf("Document nests deeper than %d levels.", e.limits.MaxNesting), "MAX_DEPTH_EXCEEDED")}
+		return nil, nil, []gqlerrors.FormattedError{plainError(fmt.Sprintf("Document nests deeper than %d levels.", e.limits.MaxNesting), "MAX_DEPTH_EXCEEDED")}
 	case tokens > e.limits.MaxTokens:
-		return nil, []gqlerrors.FormattedError{plainError(fmt.Sprintf("Document has more than %d tokens.", e.limits.MaxTokens), "MAX_TOKENS_EXCEEDED")}
+		return nil, nil, []gqlerrors.FormattedError{plainError(fmt.Sprintf("Document has more than %d tokens.", e.limits.MaxTokens), "MAX_TOKENS_EXCEEDED")}
 	}
 	doc, err := parser.Parse(parser.ParseParams{Source: source.NewSource(&source.Source{Body: []byte(query), Name: "GraphQL request"})})
 	if err != nil {
-		return nil, gqlerrors.FormatErrors(err)
+		return nil, nil, gqlerrors.FormatErrors(err)
 	}
 	if gerr := checkDocument(doc, e.limits); gerr != nil {
-		return nil, []gqlerrors.FormattedError{plainError(gerr.msg, gerr.code)}
+		return nil, nil, []gqlerrors.FormattedError{plainError(gerr.msg, gerr.code)}
 	}
 	if v := graphql.ValidateDocument(&e.gql.schema, doc, nil); !v.IsValid {
-		return nil, v.Errors
+		return nil, nil, v.Errors
 	}
 	if e.docs == nil || len(query) > maxCachedDocument {
-		return &cachedDoc{doc: doc}, nil // not kept: no plan is compiled
+		return doc, nil, nil // not kept: no plan is compiled
 	}
-	cd := newCachedDoc(doc)
-	e.docs.Add(query, cd)
-	return cd, nil
+	fd = fastpath.NewDocument(doc)
+	e.docs.Add(query, fd)
+	return doc, fd, nil
 }
 
 // requestError is a request the handler cannot run, with the HTTP status
@@ -302,18 +306,19 @@ func requestID(r *http.Request) string {
 
 // serveFast answers a request with the plan and returns true, or returns
 // false having run and written nothing, when the request's variables do
-// not type-check exactly: the caller then uses graphql.Execute. Errors go
-// through publicErrors like every other answer.
-func (e *endpoint) serveFast(ctx context.Context, w http.ResponseWriter, p *plan, vars map[string]interface{}) bool {
-	r, ok := p.execute(ctx, vars)
+// not type-check exactly: the caller then uses graphql.Execute. Resolvers
+// get the raw variables through WithVariables, as graphql.Execute's do,
+// and errors go through publicErrors like every other answer.
+func (e *endpoint) serveFast(ctx context.Context, w http.ResponseWriter, p *fastpath.Plan, vars map[string]interface{}) bool {
+	r, ok := p.Execute(WithVariables(ctx, vars), vars)
 	if !ok {
 		return false
 	}
-	body := r.body(e.publicErrors(ctx, r.errs))
+	body := r.Body(e.publicErrors(ctx, r.Errors()))
 	w.Header()["Content-Type"] = jsonContentType
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(body)
-	r.release()
+	r.Release()
 	return true
 }
 
