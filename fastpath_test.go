@@ -500,6 +500,104 @@ func TestFastPathHostFields(t *testing.T) {
 	p.check(t, "list variable", withVars(`query($t: String!, $l: [String]) { customer(customerAccessToken: $t) { echo(list: $l) } }`, map[string]any{"l": []any{"x", nil}}), 0)
 }
 
+// scribble is a host resolver that writes into its Args, as a resolver
+// may: it reports the arguments it was given, then adds one of its own.
+func scribble(p graphql.ResolveParams) (any, error) {
+	b, err := json.Marshal(p.Args)
+	p.Args[fmt.Sprintf("seen%p", &p)] = true
+	return string(b), err
+}
+
+// TestFastPathHostArgsAreNotShared is the regression test of Args shared
+// between requests: the plan built the Args of constant arguments once and
+// handed the same map to every request, so a host field that writes into
+// p.Args saw other requests' writes (three identical requests saw 1, 2
+// and 3 arguments) and raced with them. graphql-go builds a new map for
+// every field execution.
+func TestFastPathHostArgsAreNotShared(t *testing.T) {
+	p := newFastPair(t)
+	tok := seedReader(t, p.env)
+	ct := p.svc.CustomerType()
+	ct.AddFieldConfig("scribble", &graphql.Field{Type: graphql.String, Args: graphql.FieldConfigArgument{
+		"n": {Type: graphql.Int}, "s": {Type: graphql.String, DefaultValue: "d"},
+	}, Resolve: scribble})
+	ct.AddFieldConfig("scribbleBare", &graphql.Field{Type: graphql.String, Resolve: scribble})
+	q := gqlReq{query: `query($t: String!) { customer(customerAccessToken: $t) { scribble(n: 5) scribbleBare addresses(first: 3) { nodes { id } } } }`, vars: map[string]any{"t": tok}}
+	want := `{"data":{"customer":{"scribble":"{\"n\":5,\"s\":\"d\"}","scribbleBare":"{}",`
+	for i := range 3 {
+		p.check(t, fmt.Sprintf("request %d", i+1), q, 1)
+		if got := serveOnce(p.fast, q).body; !strings.HasPrefix(got, want) {
+			t.Errorf("request %d: %s, want it to start with %s", i+1, got, want)
+		}
+	}
+	// Concurrently, for the race detector.
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 20 {
+				if got := serveOnce(p.fast, q).body; !strings.HasPrefix(got, want) {
+					t.Errorf("concurrent: %s", got)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// rootKeys is a host root field that writes into the root value: it
+// reports how many keys it holds, then adds one.
+func rootKeys(p graphql.ResolveParams) (any, error) {
+	m, ok := p.Source.(map[string]any)
+	if !ok {
+		return fmt.Sprintf("%T", p.Source), nil
+	}
+	n := len(m)
+	m[fmt.Sprint(p.Info.Path.Key)] = true
+	return n, nil
+}
+
+// TestFastPathRootValueIsNotShared is the regression test of the shared
+// root value: the plan gave every root resolver of every request one
+// package-level map as p.Source. graphql-go passes a new empty map per
+// operation when ExecuteParams.Root is nil, shared by that operation's
+// root fields.
+func TestFastPathRootValueIsNotShared(t *testing.T) {
+	p := newFastPair(t)
+	sch := p.svc.Schema()
+	sch.QueryType().AddFieldConfig("rootKeys", &graphql.Field{Type: graphql.Int, Resolve: rootKeys})
+	sch.MutationType().AddFieldConfig("rootKeys", &graphql.Field{Type: graphql.Int, Resolve: rootKeys})
+	for _, tc := range []struct{ query, want string }{
+		{`{ rootKeys __typename }`, `{"data":{"rootKeys":0,"__typename":"QueryRoot"}}`},
+		// A mutation's root fields run in order and share the operation's
+		// root value.
+		{`mutation { a: rootKeys b: rootKeys }`, `{"data":{"a":0,"b":1}}`},
+	} {
+		for i := range 3 {
+			p.check(t, fmt.Sprintf("%s, request %d", tc.query, i+1), gqlReq{query: tc.query}, 1)
+			if got := strings.TrimSpace(serveOnce(p.fast, gqlReq{query: tc.query}).body); got != tc.want {
+				t.Errorf("%s, request %d: %s, want %s", tc.query, i+1, got, tc.want)
+			}
+		}
+	}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 20 {
+				if got := serveOnce(p.fast, gqlReq{query: `{ rootKeys }`}).body; got != `{"data":{"rootKeys":0}}`+"\n" {
+					t.Errorf("concurrent: %s", got)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
 // fastTwins are two Services seeded alike, one served through
 // graphql.Execute and one through the fast path, for mutations: each side
 // keeps its own state (tokens, links) and answers are compared with the

@@ -51,9 +51,15 @@ type fieldPlan struct {
 	typename bool
 	def      *graphql.FieldDefinition
 	resolve  graphql.FieldResolveFn
-	out      *outPlan
-	refs     []astRef
+	// noArgs is set for a field without arguments that
+	// graphql.DefaultResolveFn resolves: it reads no Args unless the
+	// source is a graphql.FieldResolver, so other sources get nil Args
+	// instead of a new empty map.
+	noArgs bool
+	out    *outPlan
+	refs   []astRef
 	// When !conditional, asts and args are the same for every request.
+	// Resolvers get copies of asts, and maps built by args.
 	conditional bool
 	asts        []*ast.Field
 	args        *argPlan
@@ -105,20 +111,24 @@ type outPlan struct {
 }
 
 // argPlan builds a field's Args the way graphql-go's getArgumentValues
-// does.
+// does: a new map for every field execution, since a resolver may keep or
+// write the map it is given.
 type argPlan struct {
 	specs []argSpec
-	// fixed is the finished Args when no value depends on a variable and
-	// every type is a leaf: built once and shared by every request, so
-	// resolvers must only read p.Args (all of customerauth's do).
-	fixed map[string]interface{}
 }
 
+// argSpec is one declared argument of a field.
 type argSpec struct {
 	name  string
 	typ   graphql.Input
 	value ast.Value
 	def   interface{}
+	// constant is set when value is a literal of a built-in scalar or an
+	// enum: cval is then what ParseLiteral returns for it, a string,
+	// number, bool or the enum value's own Value, which graphql-go also
+	// hands to every request alike.
+	constant bool
+	cval     interface{}
 }
 
 // varPlan coerces one variable of the operation.
@@ -557,6 +567,7 @@ func (c *compiler) finish(defs graphql.FieldDefinitionMap, fp *fieldPlan) bool {
 		fp.resolve = def.Resolve
 		if fp.resolve == nil {
 			fp.resolve = graphql.DefaultResolveFn
+			fp.noArgs = len(def.Args) == 0
 		}
 		srcs := make([]selSource, len(refs))
 		for i, r := range refs {
@@ -623,26 +634,20 @@ func compileArgs(defs []*graphql.Argument, asts []*ast.Argument) *argPlan {
 		return nil
 	}
 	ap := &argPlan{}
-	isFixed := true
 	for _, d := range defs {
 		var v ast.Value
+		// getArgumentValues keeps the last argument of a name.
 		for _, a := range asts {
 			if a != nil && a.Name != nil && a.Name.Value == d.PrivateName {
 				v = a.Value
 			}
 		}
-		ap.specs = append(ap.specs, argSpec{name: d.PrivateName, typ: d.Type, value: v, def: d.DefaultValue})
-		if hasVariable(v) || !isLeafInput(d.Type) {
-			isFixed = false
+		s := argSpec{name: d.PrivateName, typ: d.Type, value: v, def: d.DefaultValue}
+		if !hasVariable(v) && isImmutableLeaf(d.Type) {
+			s.constant = true
+			s.cval = valueFromAST(v, d.Type, nil)
 		}
-	}
-	if isFixed {
-		ap.fixed = map[string]interface{}{}
-		for _, s := range ap.specs {
-			if v := s.build(nil); !isNullish(v) {
-				ap.fixed[s.name] = v
-			}
-		}
+		ap.specs = append(ap.specs, s)
 	}
 	return ap
 }
@@ -663,12 +668,19 @@ func hasVariable(v ast.Value) bool {
 	return false
 }
 
-func isLeafInput(t graphql.Input) bool {
+// isImmutableLeaf reports whether the values ParseLiteral returns for t
+// are the same for every call and cannot be written through: the built-in
+// scalars' strings, numbers and bools, and an enum's own values (which
+// graphql-go shares between requests too). Other scalars may parse into
+// anything, so their literals are parsed per field execution.
+func isImmutableLeaf(t graphql.Input) bool {
 	if nn, ok := t.(*graphql.NonNull); ok {
 		t = nn.OfType
 	}
-	switch t.(type) {
-	case *graphql.Scalar, *graphql.Enum:
+	switch t := t.(type) {
+	case *graphql.Scalar:
+		return t == graphql.String || t == graphql.ID || t == graphql.Int || t == graphql.Float || t == graphql.Boolean
+	case *graphql.Enum:
 		return true
 	}
 	return false

@@ -15,9 +15,6 @@ import (
 	"github.com/graphql-go/graphql/language/ast"
 )
 
-// emptyRoot is the root value graphql-go passes when there is none.
-var emptyRoot = map[string]interface{}{}
-
 // status is the outcome of completing a value.
 type status uint8
 
@@ -39,7 +36,14 @@ type exec struct {
 	b      []byte
 	errs   []gqlerrors.FormattedError
 	bubble int // index in errs of the error behind the last stBubble
-	paths  []graphql.ResponsePath
+	// paths and asts are chunks that response paths and the FieldASTs
+	// handed to resolvers are cut from: new for every request, as a
+	// resolver may keep them.
+	paths []graphql.ResponsePath
+	asts  []*ast.Field
+	// fragments is this request's copy of the plan's fragments, as
+	// graphql-go builds the map for every execution.
+	fragments map[string]ast.Definition
 }
 
 // fieldCtx is what completion needs to know about the field it completes.
@@ -55,6 +59,19 @@ func (x *exec) path(prev *graphql.ResponsePath, key interface{}) *graphql.Respon
 	}
 	x.paths = append(x.paths, graphql.ResponsePath{Prev: prev, Key: key})
 	return &x.paths[len(x.paths)-1]
+}
+
+// fieldASTs returns a copy of asts for one field execution, cut from a
+// chunk with its capacity capped, so that nothing a resolver does with its
+// FieldASTs reaches another field or request.
+func (x *exec) fieldASTs(asts []*ast.Field) []*ast.Field {
+	n := len(asts)
+	if cap(x.asts)-len(x.asts) < n {
+		x.asts = make([]*ast.Field, 0, max(n, x.p.pathHint))
+	}
+	i := len(x.asts)
+	x.asts = append(x.asts, asts...)
+	return x.asts[i : i+n : i+n]
 }
 
 // included returns the ASTs of a conditional response key this request
@@ -111,7 +128,7 @@ func (x *exec) object(sp *selPlan, src interface{}, path *graphql.ResponsePath) 
 
 // serial runs a mutation's root fields one after the other, in the order
 // graphql-go's executeFieldsSerially does: by source position.
-func (x *exec) serial() status {
+func (x *exec) serial(root interface{}) status {
 	type item struct {
 		fp   *fieldPlan
 		asts []*ast.Field
@@ -155,7 +172,7 @@ func (x *exec) serial() status {
 			x.b = append(x.b, ',')
 		}
 		x.b = append(x.b, it.fp.keyJSON...)
-		if x.field(sp, it.fp, it.asts, it.args, emptyRoot, nil) == stBubble {
+		if x.field(sp, it.fp, it.asts, it.args, root, nil) == stBubble {
 			return stBubble
 		}
 	}
@@ -170,17 +187,23 @@ func (x *exec) field(parent *selPlan, fp *fieldPlan, asts []*ast.Field, ap *argP
 		x.b = appendString(x.b, parent.typeName)
 		return stOK
 	}
+	fieldASTs := asts
+	if !fp.conditional {
+		// included made a new slice for a conditional key; the plan's
+		// own is shared.
+		fieldASTs = x.fieldASTs(asts)
+	}
 	res, err := x.resolve(fp, ap, graphql.ResolveParams{
 		Source:  src,
 		Context: x.ctx,
 		Info: graphql.ResolveInfo{
 			FieldName:      fp.name,
-			FieldASTs:      asts,
+			FieldASTs:      fieldASTs,
 			Path:           path,
 			ReturnType:     fp.def.Type,
 			ParentType:     parent.typ,
 			Schema:         x.p.schema,
-			Fragments:      x.p.fragments,
+			Fragments:      x.fragments,
 			Operation:      x.p.op,
 			VariableValues: x.vars,
 		},
@@ -205,7 +228,12 @@ func (x *exec) resolve(fp *fieldPlan, ap *argPlan, p graphql.ResolveParams) (res
 			res, err = nil, panicError(r)
 		}
 	}()
-	p.Args = ap.build(x.vars)
+	if !fp.noArgs {
+		p.Args = ap.build(x.vars)
+	} else if _, ok := p.Source.(graphql.FieldResolver); ok {
+		// DefaultResolveFn hands such a source the ResolveParams.
+		p.Args = map[string]interface{}{}
+	}
 	return fp.resolve(p)
 }
 

@@ -27,6 +27,18 @@
 // errors come in that order. A mutation's root fields run serially in
 // graphql-go's order, by source position.
 //
+// Every resolver call gets what graphql-go's would, built afresh where
+// graphql-go builds it afresh: a new Args map per field execution (an
+// empty one for fields without arguments, as getArgumentValues returns),
+// a new root value per request (the empty map graphql-go passes when
+// ExecuteParams.Root is nil), a new Fragments map per request and a new
+// FieldASTs slice per field execution. A resolver may therefore keep or
+// write what it is given without another request seeing it. Only a field
+// without arguments that graphql.DefaultResolveFn resolves gets nil Args,
+// where nothing can see them: DefaultResolveFn reads no Args and hands
+// them on only to a source that is a graphql.FieldResolver, which gets a
+// new map.
+//
 // Deliberate differences from graphql-go v0.8.1, none reachable through
 // customerauth's own resolvers:
 //   - a resolver that returns both a value and an error yields null (as the
@@ -37,15 +49,13 @@
 //   - a value the JSON encoder cannot represent (an infinite float) is
 //     written as null, where graphql-go's response fails to encode at all;
 //   - thunks (resolvers returning func() (interface{}, error)) are called
-//     at once instead of breadth-first after their siblings;
-//   - fields without declared arguments get nil Args instead of an empty
-//     map, and fields whose arguments are all constants share one Args
-//     map between requests (resolvers read Args; none writes it).
+//     at once instead of breadth-first after their siblings.
 package fastpath
 
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"sync"
 	"sync/atomic"
 
@@ -161,14 +171,17 @@ func (p *Plan) Execute(ctx context.Context, vars map[string]interface{}) (*Resul
 		return nil, false
 	}
 	r := results.Get().(*Result)
-	r.exec = exec{p: p, ctx: ctx, vars: coerced, b: r.b[:0]}
+	r.exec = exec{p: p, ctx: ctx, vars: coerced, b: r.b[:0], fragments: maps.Clone(p.fragments)}
 	r.noData = false
 	r.b = append(r.b, `{"data":`...)
+	// graphql-go passes a new empty map as the root value of every
+	// operation when ExecuteParams.Root is nil, as the endpoint leaves it.
+	root := map[string]interface{}{}
 	var st status
 	if p.mutation {
-		st = r.serial()
+		st = r.serial(root)
 	} else {
-		st = r.object(p.root, emptyRoot, nil)
+		st = r.object(p.root, root, nil)
 	}
 	if st == stBubble {
 		// A non-null root field is null: graphql-go's executor panics out

@@ -164,6 +164,135 @@ func TestRefusesBadVariablesBeforeAnyResolverRuns(t *testing.T) {
 
 func doc2query(doc *ast.Document) string { return string(doc.Loc.Source.Body) }
 
+// TestArgsAreNewForEveryFieldExecution: graphql-go's getArgumentValues
+// builds a new map for every field it resolves, so a resolver may write
+// into p.Args. The plan once shared the Args of constant arguments
+// between all requests, so such writes leaked from request to request
+// (and raced).
+func TestArgsAreNewForEveryFieldExecution(t *testing.T) {
+	ts := newTestSchema(t)
+	for _, q := range []string{
+		`{ item(id: 1) { scribble(n: 5, s: "x") } }`,
+		`{ item(id: 1) { scribble } }`,
+		`{ item(id: 1) { scribbleNoArgs } }`,
+		`query($n: Int) { item(id: 1) { scribble(n: $n) } }`,
+		// One field in a list runs once per item, each with its own map.
+		`{ items(first: 3) { scribble(n: 1) scribbleNoArgs } }`,
+		// DefaultResolveFn passes Args on to a source that resolves
+		// itself.
+		`{ selfResolving { value other } }`,
+		// Merged ASTs still make one call per execution.
+		`{ item(id: 1) { scribble(n: 1) ... on Item { scribble(n: 1) } } }`,
+	} {
+		doc := ts.validDoc(t, q)
+		p := NewDocument(doc).Plan(ts.schema, "")
+		if p == nil {
+			t.Fatalf("%q does not compile", q)
+		}
+		var first []byte
+		for i := range 3 {
+			body, ok := run(context.Background(), p, map[string]interface{}{"n": 7})
+			if !ok {
+				t.Fatalf("%q refused", q)
+			}
+			if strings.Contains(string(body), `"w0x`) || strings.Contains(string(body), "errors") {
+				t.Errorf("%q, request %d: Args shared or not writable: %s", q, i+1, body)
+			}
+			if i == 0 {
+				first = body
+			} else if !bytes.Equal(body, first) {
+				t.Errorf("%q, request %d: %s, first: %s", q, i+1, body, first)
+			}
+		}
+		if ref := ts.reference(context.Background(), doc, "", map[string]interface{}{"n": 7}); !reflect.DeepEqual(canonical(t, ref), canonical(t, first)) {
+			t.Errorf("%q: graphql-go %s, plan %s", q, ref, first)
+		}
+	}
+	// The same under load, for the race detector.
+	p := NewDocument(ts.validDoc(t, `{ items(first: 3) { scribble(n: 5) scribbleNoArgs } }`)).Plan(ts.schema, "")
+	want, _ := run(context.Background(), p, nil)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 50 {
+				if got, _ := run(context.Background(), p, nil); !bytes.Equal(got, want) {
+					t.Errorf("concurrent answer %s, want %s", got, want)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// TestRootValueIsNewForEveryRequest: graphql-go passes a new empty map as
+// the root value of every operation when ExecuteParams.Root is nil; the
+// root fields of one operation share it. The plan once passed one
+// package-level map to every request.
+func TestRootValueIsNewForEveryRequest(t *testing.T) {
+	ts := newTestSchema(t)
+	for _, q := range []string{
+		`{ rootSource }`,
+		// Queries run their fields in map order in graphql-go: one
+		// writer, so that the answer does not depend on it.
+		`{ a: rootSource items { id } __typename }`,
+		`mutation { a: rootSource b: rootSource }`,
+		`mutation { a: rootSource setName(input: {name: "x"}) { name } b: rootSource }`,
+	} {
+		doc := ts.validDoc(t, q)
+		p := NewDocument(doc).Plan(ts.schema, "")
+		ref := canonical(t, ts.reference(context.Background(), doc, "", nil))
+		for i := range 3 {
+			body, _ := run(context.Background(), p, nil)
+			if got := canonical(t, body); !reflect.DeepEqual(got, ref) {
+				t.Errorf("%q, request %d: plan %s, graphql-go %v", q, i+1, body, ref)
+			}
+		}
+	}
+	p := NewDocument(ts.validDoc(t, `{ rootSource }`)).Plan(ts.schema, "")
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 50 {
+				if got, _ := run(context.Background(), p, nil); string(got) != `{"data":{"rootSource":"0"}}`+"\n" {
+					t.Errorf("concurrent answer %s", got)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// TestResolveInfoIsNotShared: the Fragments map and the FieldASTs slice a
+// resolver gets are its own (graphql-go builds them per execution), so
+// what one resolver writes there reaches no other field or request, and
+// the plan's own copies stay intact.
+func TestResolveInfoIsNotShared(t *testing.T) {
+	ts := newTestSchema(t)
+	// One resolver call per request: graphql-go shares Fragments between
+	// the fields of one execution.
+	q := `{ ...F ... on Query { items { id } fieldInfo } } fragment F on Query { fieldInfo }`
+	doc := ts.validDoc(t, q)
+	p := NewDocument(doc).Plan(ts.schema, "")
+	want := `{"data":{"fieldInfo":"fragments=1 asts=2","items":[{"id":"1"},{"id":"2"}]}}` + "\n"
+	for i := range 3 {
+		body, _ := run(context.Background(), p, nil)
+		if string(body) != want {
+			t.Errorf("request %d: %s, want %s", i+1, body, want)
+		}
+	}
+	ref := canonical(t, ts.reference(context.Background(), doc, "", nil))
+	body, _ := run(context.Background(), p, nil)
+	if !reflect.DeepEqual(canonical(t, body), ref) {
+		t.Errorf("plan %s, graphql-go %v", body, ref)
+	}
+}
+
 // TestContextEndsTheAnswer: a context that ends while resolvers run makes
 // the answer the context's error, as graphql.Execute's.
 func TestContextEndsTheAnswer(t *testing.T) {

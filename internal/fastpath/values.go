@@ -12,19 +12,21 @@ import (
 // build is one entry of getArgumentValues: the value, else the default,
 // kept only when not null.
 func (s *argSpec) build(vars map[string]interface{}) interface{} {
-	v := valueFromAST(s.value, s.typ, vars)
+	v := s.cval
+	if !s.constant {
+		v = valueFromAST(s.value, s.typ, vars)
+	}
 	if isNullish(v) {
 		v = s.def
 	}
 	return v
 }
 
+// build returns a new Args map for one execution of a field, as
+// getArgumentValues does for every call.
 func (ap *argPlan) build(vars map[string]interface{}) map[string]interface{} {
 	if ap == nil {
-		return nil
-	}
-	if ap.fixed != nil {
-		return ap.fixed
+		return map[string]interface{}{}
 	}
 	m := make(map[string]interface{}, len(ap.specs))
 	for i := range ap.specs {
