@@ -130,8 +130,12 @@ func (e *endpoint) prepare(query string) (doc *ast.Document, fd *fastpath.Docume
 	case tokens > e.limits.MaxTokens:
 		return nil, nil, []gqlerrors.FormattedError{plainError(fmt.Sprintf("Document has more than %d tokens.", e.limits.MaxTokens), "MAX_TOKENS_EXCEEDED")}
 	}
-	doc, err := parser.Parse(parser.ParseParams{Source: source.NewSource(&source.Source{Body: []byte(query), Name: "GraphQL request"})})
+	src := source.NewSource(&source.Source{Body: []byte(query), Name: "GraphQL request"})
+	doc, err := parser.Parse(parser.ParseParams{Source: src})
 	if err != nil {
+		return nil, nil, gqlerrors.FormatErrors(err)
+	}
+	if err := variableTypesError(src, doc); err != nil {
 		return nil, nil, gqlerrors.FormatErrors(err)
 	}
 	if gerr := checkDocument(doc, e.limits); gerr != nil {
@@ -146,6 +150,45 @@ func (e *endpoint) prepare(query string) (doc *ast.Document, fd *fastpath.Docume
 	fd = fastpath.NewDocument(doc)
 	e.docs.Add(query, fd)
 	return doc, fd, nil
+}
+
+// variableTypesError reports the first variable definition whose type is
+// missing or incomplete ("query($v:)", "$v: []", "$v: !"), as the syntax
+// error it is. graphql-go's parser takes these and its validator then
+// dereferences the missing type; FuzzFastPathMatchesGraphQLGo found it.
+func variableTypesError(src *source.Source, doc *ast.Document) error {
+	var complete func(t ast.Type) bool
+	complete = func(t ast.Type) bool {
+		switch t := t.(type) {
+		case *ast.Named:
+			return t != nil && t.Name != nil
+		case *ast.List:
+			return t != nil && complete(t.Type)
+		case *ast.NonNull:
+			return t != nil && complete(t.Type)
+		}
+		return false
+	}
+	for _, d := range doc.Definitions {
+		op, ok := d.(*ast.OperationDefinition)
+		if !ok {
+			continue
+		}
+		for _, vd := range op.VariableDefinitions {
+			if vd == nil || complete(vd.Type) {
+				continue
+			}
+			pos, name := 0, ""
+			if vd.Loc != nil {
+				pos = vd.Loc.Start
+			}
+			if vd.Variable != nil && vd.Variable.Name != nil {
+				name = vd.Variable.Name.Value
+			}
+			return gqlerrors.NewSyntaxError(src, pos, fmt.Sprintf("Expected a type for variable \"$%s\"", name))
+		}
+	}
+	return nil
 }
 
 // requestError is a request the handler cannot run, with the HTTP status
