@@ -3,6 +3,8 @@ package customerauth
 import (
 	"net/http"
 	"net/netip"
+	"reflect"
+	"strings"
 	"sync"
 
 	"github.com/graphql-go/graphql"
@@ -20,6 +22,7 @@ type endpoint struct {
 	svc              *Service
 	gql              *schema
 	docs             *lru.Cache[string, *fastpath.Document] // nil when disabled
+	planOpts         fastpath.Options
 	limits           RequestLimits
 	storefrontTokens []StorefrontToken
 	trustedProxies   []netip.Prefix
@@ -46,7 +49,32 @@ func newEndpoint(s *Service, cfg Config) (*endpoint, error) {
 	if e.gql, err = newSchema(s); err != nil {
 		return nil, err
 	}
+	e.planOpts = fastpath.Options{ArgsUnused: ownArgFreeResolvers(e.gql.schema)}
 	return e, nil
+}
+
+// ownArgFreeResolvers vouches for the resolvers of the schema's own fields
+// without arguments, as it is built, before a host adds fields: none of
+// them looks at its Args, so the compiled plans may pass them nil instead
+// of the empty map graphql-go builds for every call, most of a plan's
+// allocations. Func values cannot be compared, so resolvers are known by
+// their code: a host's resolver, whatever it does, has code of its own. A
+// resolver of this package that looks at its Args must therefore belong
+// to a field with arguments.
+func ownArgFreeResolvers(sch graphql.Schema) func(graphql.FieldResolveFn) bool {
+	own := map[uintptr]bool{}
+	for name, t := range sch.TypeMap() {
+		o, ok := t.(*graphql.Object)
+		if !ok || strings.HasPrefix(name, "__") {
+			continue
+		}
+		for _, f := range o.Fields() {
+			if len(f.Args) == 0 && f.Resolve != nil {
+				own[reflect.ValueOf(f.Resolve).Pointer()] = true
+			}
+		}
+	}
+	return func(fn graphql.FieldResolveFn) bool { return own[reflect.ValueOf(fn).Pointer()] }
 }
 
 // Handler returns the HTTP handler of the GraphQL endpoint, to be mounted

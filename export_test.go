@@ -49,7 +49,7 @@ func FastCompiles(s *Service, query, opName string) bool {
 	if err != nil {
 		return false
 	}
-	return fastpath.NewDocument(doc).Plan(s.api.gql.schema, opName) != nil
+	return fastpath.NewDocument(doc, s.api.planOpts).Plan(s.api.gql.schema, opName) != nil
 }
 
 // FastRunners prepares query as the handler does and returns two ways to
@@ -62,7 +62,7 @@ func FastRunners(s *Service, query, opName string) (fast func(ctx context.Contex
 	if errs != nil {
 		return nil, nil, false
 	}
-	p := fastpath.NewDocument(doc).Plan(s.api.gql.schema, opName)
+	p := fastpath.NewDocument(doc, s.api.planOpts).Plan(s.api.gql.schema, opName)
 	if p == nil {
 		return nil, nil, false
 	}

@@ -147,7 +147,7 @@ func (e *endpoint) prepare(query string) (doc *ast.Document, fd *fastpath.Docume
 	if e.docs == nil || len(query) > maxCachedDocument {
 		return doc, nil, nil // not kept: no plan is compiled
 	}
-	fd = fastpath.NewDocument(doc)
+	fd = fastpath.NewDocument(doc, e.planOpts)
 	e.docs.Add(query, fd)
 	return doc, fd, nil
 }

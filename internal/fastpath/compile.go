@@ -52,9 +52,10 @@ type fieldPlan struct {
 	def      *graphql.FieldDefinition
 	resolve  graphql.FieldResolveFn
 	// noArgs is set for a field without arguments that
-	// graphql.DefaultResolveFn resolves: it reads no Args unless the
+	// graphql.DefaultResolveFn resolves (it reads no Args unless the
 	// source is a graphql.FieldResolver, so other sources get nil Args
-	// instead of a new empty map.
+	// instead of a new empty map), or whose resolver Options.ArgsUnused
+	// vouches for.
 	noArgs bool
 	out    *outPlan
 	refs   []astRef
@@ -174,7 +175,7 @@ type inField struct {
 // __typename, subscriptions, documents without a unique operation, other
 // directives than @skip, @include and @inContext, abstract return types,
 // list or unknown input types, and whatever else looks unusual.
-func compile(schema graphql.Schema, doc *ast.Document, opName string) (*Plan, bool) {
+func compile(schema graphql.Schema, doc *ast.Document, opName string, opts Options) (*Plan, bool) {
 	if doc == nil || hasExtensions(schema) {
 		return nil, false
 	}
@@ -240,7 +241,7 @@ func compile(schema graphql.Schema, doc *ast.Document, opName string) (*Plan, bo
 		}
 		p.vars = append(p.vars, varPlan{name: vd.Variable.Name.Value, typ: t, in: in, def: vd.DefaultValue, nonNull: in.nonNull})
 	}
-	c := &compiler{schema: schema, frags: fragDefs}
+	c := &compiler{schema: schema, frags: fragDefs, opts: opts}
 	sel, ok := c.selection(root, []selSource{{set: op.SelectionSet}})
 	if !ok {
 		return nil, false
@@ -351,6 +352,7 @@ type selSource struct {
 
 type compiler struct {
 	schema     graphql.Schema
+	opts       Options
 	frags      map[string]*ast.FragmentDefinition
 	stack      []string
 	selections int
@@ -568,6 +570,8 @@ func (c *compiler) finish(defs graphql.FieldDefinitionMap, fp *fieldPlan) bool {
 		if fp.resolve == nil {
 			fp.resolve = graphql.DefaultResolveFn
 			fp.noArgs = len(def.Args) == 0
+		} else if len(def.Args) == 0 && c.opts.ArgsUnused != nil {
+			fp.noArgs = c.opts.ArgsUnused(def.Resolve)
 		}
 		srcs := make([]selSource, len(refs))
 		for i, r := range refs {

@@ -34,10 +34,10 @@
 // ExecuteParams.Root is nil), a new Fragments map per request and a new
 // FieldASTs slice per field execution. A resolver may therefore keep or
 // write what it is given without another request seeing it. Only a field
-// without arguments that graphql.DefaultResolveFn resolves gets nil Args,
-// where nothing can see them: DefaultResolveFn reads no Args and hands
+// without arguments gets nil Args, and only where nothing can see them:
+// when graphql.DefaultResolveFn resolves it (it reads no Args and hands
 // them on only to a source that is a graphql.FieldResolver, which gets a
-// new map.
+// new map), or when Options.ArgsUnused vouches for its resolver.
 //
 // Deliberate differences from graphql-go v0.8.1, none reachable through
 // customerauth's own resolvers:
@@ -70,7 +70,20 @@ import (
 // concurrent use.
 type Document struct {
 	doc   *ast.Document
+	opts  Options
 	plans []planSlot // by operation, in document order
+}
+
+// Options tells the compiler what it cannot see in the schema, so that
+// plans may skip work whose absence no resolver can notice.
+type Options struct {
+	// ArgsUnused reports whether a resolver never looks at its Args: it
+	// neither reads, writes, keeps nor compares the map. A field without
+	// arguments whose resolver it approves gets nil Args instead of the
+	// new empty map graphql-go builds for every call, which is most of the
+	// allocations of a plain document. Nil approves none; the plan calls
+	// it once per field when it compiles.
+	ArgsUnused func(graphql.FieldResolveFn) bool
 }
 
 type planSlot struct {
@@ -82,15 +95,16 @@ type planResult struct{ p *Plan }
 
 // NewDocument wraps doc, a document that passed graphql-go's validation
 // against the schema its plans will be compiled for, so that its plans
-// are compiled once and shared by every request that sends it.
-func NewDocument(doc *ast.Document) *Document {
+// are compiled once, with opts, and shared by every request that sends
+// it.
+func NewDocument(doc *ast.Document, opts Options) *Document {
 	n := 0
 	for _, d := range doc.Definitions {
 		if _, ok := d.(*ast.OperationDefinition); ok {
 			n++
 		}
 	}
-	return &Document{doc: doc, plans: make([]planSlot, n)}
+	return &Document{doc: doc, opts: opts, plans: make([]planSlot, n)}
 }
 
 // AST returns the parsed document, for the requests that graphql.Execute
@@ -129,7 +143,7 @@ func (d *Document) Plan(schema graphql.Schema, opName string) *Plan {
 	if r := s.done.Load(); r != nil {
 		return r.p
 	}
-	p, ok := compile(schema, d.doc, opName)
+	p, ok := compile(schema, d.doc, opName, d.opts)
 	if !ok {
 		p = nil
 	}

@@ -58,7 +58,7 @@ func TestCompilesOnlyWhatItSupports(t *testing.T) {
 		{`{ a: items { id } a: item(id: 1) { id } }`, "", false},
 	} {
 		doc := parse(t, tc.doc)
-		if got := NewDocument(doc).Plan(ts.schema, tc.op) != nil; got != tc.want {
+		if got := NewDocument(doc, Options{}).Plan(ts.schema, tc.op) != nil; got != tc.want {
 			t.Errorf("Plan(%q, %q) compiled = %v, want %v", tc.doc, tc.op, got, tc.want)
 		}
 	}
@@ -68,7 +68,7 @@ func TestCompilesOnlyWhatItSupports(t *testing.T) {
 // caller gets the same plan, and a declined operation stays declined.
 func TestPlanIsCompiledOnce(t *testing.T) {
 	ts := newTestSchema(t)
-	d := NewDocument(ts.validDoc(t, `query A { items { id } } query B { __schema { queryType { name } } }`))
+	d := NewDocument(ts.validDoc(t, `query A { items { id } } query B { __schema { queryType { name } } }`), Options{})
 	var wg sync.WaitGroup
 	plans := make([]*Plan, 16)
 	declined := make([]*Plan, 16)
@@ -102,7 +102,7 @@ func TestRefusesBadVariablesBeforeAnyResolverRuns(t *testing.T) {
   ... @include(if: $b) { n2: noop }
   x: setName(input: {name: "x", n: $n, code: $c, when: $w}) { id }
 }`)
-	p := NewDocument(doc).Plan(ts.schema, "")
+	p := NewDocument(doc, Options{}).Plan(ts.schema, "")
 	if p == nil {
 		t.Fatal("does not compile")
 	}
@@ -185,7 +185,7 @@ func TestArgsAreNewForEveryFieldExecution(t *testing.T) {
 		`{ item(id: 1) { scribble(n: 1) ... on Item { scribble(n: 1) } } }`,
 	} {
 		doc := ts.validDoc(t, q)
-		p := NewDocument(doc).Plan(ts.schema, "")
+		p := NewDocument(doc, Options{}).Plan(ts.schema, "")
 		if p == nil {
 			t.Fatalf("%q does not compile", q)
 		}
@@ -209,7 +209,7 @@ func TestArgsAreNewForEveryFieldExecution(t *testing.T) {
 		}
 	}
 	// The same under load, for the race detector.
-	p := NewDocument(ts.validDoc(t, `{ items(first: 3) { scribble(n: 5) scribbleNoArgs } }`)).Plan(ts.schema, "")
+	p := NewDocument(ts.validDoc(t, `{ items(first: 3) { scribble(n: 5) scribbleNoArgs } }`), Options{}).Plan(ts.schema, "")
 	want, _ := run(context.Background(), p, nil)
 	var wg sync.WaitGroup
 	for range 8 {
@@ -227,6 +227,29 @@ func TestArgsAreNewForEveryFieldExecution(t *testing.T) {
 	wg.Wait()
 }
 
+// TestArgsUnusedSkipsTheEmptyMap: a field without arguments whose
+// resolver Options.ArgsUnused vouches for gets nil Args; every other field
+// still gets a new map.
+func TestArgsUnusedSkipsTheEmptyMap(t *testing.T) {
+	ts := newTestSchema(t)
+	doc := ts.validDoc(t, `{ item(id: 1) { argsNil argsNilWithArgs scribbleNoArgs } }`)
+	isArgsNil := func(fn graphql.FieldResolveFn) bool {
+		return reflect.ValueOf(fn).Pointer() == reflect.ValueOf(argsNil).Pointer()
+	}
+	for _, tc := range []struct {
+		opts Options
+		want string
+	}{
+		{Options{}, `{"data":{"item":{"argsNil":false,"argsNilWithArgs":false,"scribbleNoArgs":"{}"}}}`},
+		{Options{ArgsUnused: isArgsNil}, `{"data":{"item":{"argsNil":true,"argsNilWithArgs":false,"scribbleNoArgs":"{}"}}}`},
+	} {
+		body, ok := run(context.Background(), NewDocument(doc, tc.opts).Plan(ts.schema, ""), nil)
+		if !ok || strings.TrimSpace(string(body)) != tc.want {
+			t.Errorf("got %s, want %s", body, tc.want)
+		}
+	}
+}
+
 // TestRootValueIsNewForEveryRequest: graphql-go passes a new empty map as
 // the root value of every operation when ExecuteParams.Root is nil; the
 // root fields of one operation share it. The plan once passed one
@@ -242,7 +265,7 @@ func TestRootValueIsNewForEveryRequest(t *testing.T) {
 		`mutation { a: rootSource setName(input: {name: "x"}) { name } b: rootSource }`,
 	} {
 		doc := ts.validDoc(t, q)
-		p := NewDocument(doc).Plan(ts.schema, "")
+		p := NewDocument(doc, Options{}).Plan(ts.schema, "")
 		ref := canonical(t, ts.reference(context.Background(), doc, "", nil))
 		for i := range 3 {
 			body, _ := run(context.Background(), p, nil)
@@ -251,7 +274,7 @@ func TestRootValueIsNewForEveryRequest(t *testing.T) {
 			}
 		}
 	}
-	p := NewDocument(ts.validDoc(t, `{ rootSource }`)).Plan(ts.schema, "")
+	p := NewDocument(ts.validDoc(t, `{ rootSource }`), Options{}).Plan(ts.schema, "")
 	var wg sync.WaitGroup
 	for range 8 {
 		wg.Add(1)
@@ -278,7 +301,7 @@ func TestResolveInfoIsNotShared(t *testing.T) {
 	// the fields of one execution.
 	q := `{ ...F ... on Query { items { id } fieldInfo } } fragment F on Query { fieldInfo }`
 	doc := ts.validDoc(t, q)
-	p := NewDocument(doc).Plan(ts.schema, "")
+	p := NewDocument(doc, Options{}).Plan(ts.schema, "")
 	want := `{"data":{"fieldInfo":"fragments=1 asts=2","items":[{"id":"1"},{"id":"2"}]}}` + "\n"
 	for i := range 3 {
 		body, _ := run(context.Background(), p, nil)
@@ -298,7 +321,7 @@ func TestResolveInfoIsNotShared(t *testing.T) {
 func TestContextEndsTheAnswer(t *testing.T) {
 	ts := newTestSchema(t)
 	doc := ts.validDoc(t, `{ sleep items { id } }`)
-	p := NewDocument(doc).Plan(ts.schema, "")
+	p := NewDocument(doc, Options{}).Plan(ts.schema, "")
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
 	fast, ok := run(ctx, p, nil)
@@ -335,7 +358,7 @@ func TestJSONStrings(t *testing.T) {
 	}
 	ts := newTestSchema(t)
 	doc := ts.validDoc(t, `query($s: String) { item(id: 1) { echo(s: $s) name tags } }`)
-	p := NewDocument(doc).Plan(ts.schema, "")
+	p := NewDocument(doc, Options{}).Plan(ts.schema, "")
 	for _, s := range weird[:10] {
 		vars := map[string]interface{}{"s": s}
 		got, _ := run(context.Background(), p, vars)

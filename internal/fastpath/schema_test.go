@@ -125,6 +125,9 @@ func newTestSchema(t testing.TB) *testSchema {
 				"s": {Type: graphql.String},
 			}, Resolve: counted(scribble)},
 			"scribbleNoArgs": {Type: graphql.String, Resolve: counted(scribble)},
+			// argsNil and argsNilWithArgs report whether Args is nil.
+			"argsNil":         {Type: graphql.Boolean, Resolve: argsNil},
+			"argsNilWithArgs": {Type: graphql.Boolean, Args: graphql.FieldConfigArgument{"n": {Type: graphql.Int}}, Resolve: argsNil},
 			"fails": {Type: graphql.String, Resolve: counted(func(graphql.ResolveParams) (interface{}, error) {
 				return nil, errors.New("fails on purpose")
 			})},
@@ -217,6 +220,8 @@ func (selfResolving) Resolve(p graphql.ResolveParams) (interface{}, error) {
 	p.Args[p.Info.FieldName] = true
 	return n, nil
 }
+
+func argsNil(p graphql.ResolveParams) (interface{}, error) { return p.Args == nil, nil }
 
 // scribble reports the Args it got, then writes into them.
 func scribble(p graphql.ResolveParams) (interface{}, error) {
@@ -324,7 +329,7 @@ func canonical(t testing.TB, body []byte) interface{} {
 func (ts *testSchema) same(t *testing.T, query, opName string, vars map[string]interface{}) []byte {
 	t.Helper()
 	doc := ts.validDoc(t, query)
-	p := NewDocument(doc).Plan(ts.schema, opName)
+	p := NewDocument(doc, Options{}).Plan(ts.schema, opName)
 	if p == nil {
 		t.Fatalf("%q does not compile", query)
 	}
