@@ -2,7 +2,6 @@ package pgstore
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -11,28 +10,49 @@ import (
 	"github.com/shopkit/customerauth"
 )
 
-// customerColumns is the select list scanCustomer reads. Phone and the
-// Multipass identifier are NULL in the table when empty (so that they do
-// not collide in their unique indexes) and "" in Go.
-const customerColumns = `id, email, email_key, COALESCE(phone, ''), first_name, last_name,
-	accepts_marketing, state, password_hash, tags, addresses, default_address_id,
-	COALESCE(multipass_identifier, ''), created_at, updated_at, credential_version`
+// customerColumnsOf is the select list scanCustomer reads, each column
+// prefixed with t. Phone and the Multipass identifier are NULL in the
+// table when empty (so that they do not collide in their unique indexes)
+// and "" in Go. The addresses are rows of customerauth_addresses (see
+// addresses.go).
+func customerColumnsOf(t string) string {
+	return t + `id, ` + t + `email, ` + t + `email_key, COALESCE(` + t + `phone, ''), ` + t + `first_name, ` +
+		t + `last_name, ` + t + `accepts_marketing, ` + t + `state, ` + t + `password_hash, ` + t + `tags, ` +
+		t + `default_address_id, COALESCE(` + t + `multipass_identifier, ''), ` + t + `created_at, ` +
+		t + `updated_at, ` + t + `credential_version`
+}
+
+// customerColumns is the select list of a statement on
+// customerauth_customers alone.
+var customerColumns = customerColumnsOf("")
+
+// The lookups. Each is a search of a unique index of the customers, left
+// joined to the customer's addresses by the addresses' primary key, which
+// yields them in order: one statement, so the customer and its addresses
+// come from one snapshot, even while a transaction changes them. A
+// customer with n addresses is n rows, its columns repeated; one without
+// is one row of NULL addresses.
+var (
+	selectCustomerByID         = selectCustomerWithAddresses("id")
+	selectCustomerByEmail      = selectCustomerWithAddresses("email_key")
+	selectCustomerByPhone      = selectCustomerWithAddresses("phone")
+	selectCustomerByIdentifier = selectCustomerWithAddresses("multipass_identifier")
+)
+
+// selectCustomerWithAddresses returns the lookup of a customer by the
+// value of the uniquely indexed column key, with its addresses.
+func selectCustomerWithAddresses(key string) string {
+	return `SELECT ` + customerColumnsOf("c.") + `, ` + addressColumnsOf("a.") + `
+		FROM customerauth_customers c LEFT JOIN customerauth_addresses a ON a.customer_id = c.id
+		WHERE c.` + key + ` = $1 ORDER BY a.position`
+}
 
 const (
-	selectCustomerByID = `SELECT ` + customerColumns + `
-		FROM customerauth_customers WHERE id = $1`
-	selectCustomerByEmail = `SELECT ` + customerColumns + `
-		FROM customerauth_customers WHERE email_key = $1`
-	selectCustomerByPhone = `SELECT ` + customerColumns + `
-		FROM customerauth_customers WHERE phone = $1`
-	selectCustomerByIdentifier = `SELECT ` + customerColumns + `
-		FROM customerauth_customers WHERE multipass_identifier = $1`
-
 	insertCustomer = `INSERT INTO customerauth_customers (
 		id, email, email_key, phone, first_name, last_name, accepts_marketing, state,
-		password_hash, tags, addresses, default_address_id, multipass_identifier,
+		password_hash, tags, default_address_id, multipass_identifier,
 		created_at, updated_at, credential_version
-	) VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6, $7, $8, $9, $10, $11, $12, NULLIF($13, ''), $14, $15, $16)`
+	) VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6, $7, $8, $9, $10, $11, NULLIF($12, ''), $13, $14, $15)`
 
 	// lockCustomer and lockCustomerKeys take the row lock every
 	// transaction that deletes or locks tokens of a customer takes first.
@@ -47,27 +67,6 @@ const (
 	// in the transaction sees the version the transaction writes over.
 	lockCustomer     = `SELECT credential_version FROM customerauth_customers WHERE id = $1 FOR NO KEY UPDATE`
 	lockCustomerKeys = `SELECT credential_version FROM customerauth_customers WHERE id = $1 FOR UPDATE`
-
-	// updateCustomer applies a CustomerChange in one statement: a NULL
-	// argument leaves its column untouched. Phone and identifier need a
-	// CASE because there NULL is also a value to store (for "").
-	updateCustomer = `UPDATE customerauth_customers SET
-		email = COALESCE($2, email),
-		email_key = COALESCE($3, email_key),
-		phone = CASE WHEN $4::text IS NULL THEN phone ELSE NULLIF($4::text, '') END,
-		first_name = COALESCE($5, first_name),
-		last_name = COALESCE($6, last_name),
-		accepts_marketing = COALESCE($7, accepts_marketing),
-		state = COALESCE($8, state),
-		password_hash = COALESCE($9, password_hash),
-		tags = COALESCE($10, tags),
-		multipass_identifier = CASE WHEN $11::text IS NULL THEN multipass_identifier ELSE NULLIF($11::text, '') END,
-		addresses = COALESCE($12, addresses),
-		default_address_id = COALESCE($13, default_address_id),
-		updated_at = $14,
-		credential_version = credential_version + CASE WHEN $15 THEN 1 ELSE 0 END
-	WHERE id = $1
-	RETURNING ` + customerColumns
 
 	// checkAccessToken finds the access token a change is made with if it
 	// can be used: of that customer, not expired at the change's time and
@@ -90,11 +89,34 @@ const (
 	revokeTokens = `DELETE FROM customerauth_tokens WHERE customer_id = $1`
 )
 
-// CreateCustomer implements customerauth.Store. The customer and tok,
-// bound to c.CredentialVersion, are inserted in one transaction; the
-// unique indexes on email_key, phone and multipass_identifier (and the
-// primary key) turn any clash, including one with a concurrent insert,
-// into customerauth.ErrConflict.
+// updateCustomer applies a CustomerChange to the customer row in one
+// statement: a NULL argument leaves its column untouched. Phone and
+// identifier need a CASE because there NULL is also a value to store (for
+// ""). The address rows of a change that sets Addresses are written by
+// statements of their own.
+var updateCustomer = `UPDATE customerauth_customers SET
+		email = COALESCE($2, email),
+		email_key = COALESCE($3, email_key),
+		phone = CASE WHEN $4::text IS NULL THEN phone ELSE NULLIF($4::text, '') END,
+		first_name = COALESCE($5, first_name),
+		last_name = COALESCE($6, last_name),
+		accepts_marketing = COALESCE($7, accepts_marketing),
+		state = COALESCE($8, state),
+		password_hash = COALESCE($9, password_hash),
+		tags = COALESCE($10, tags),
+		multipass_identifier = CASE WHEN $11::text IS NULL THEN multipass_identifier ELSE NULLIF($11::text, '') END,
+		default_address_id = COALESCE($12, default_address_id),
+		updated_at = $13,
+		credential_version = credential_version + CASE WHEN $14 THEN 1 ELSE 0 END
+	WHERE id = $1
+	RETURNING ` + customerColumns
+
+// CreateCustomer implements customerauth.Store. The customer, its
+// addresses and tok, bound to c.CredentialVersion, are inserted in one
+// transaction; the unique indexes on email_key, phone and
+// multipass_identifier (and the primary key) turn any clash, including one
+// with a concurrent insert, into customerauth.ErrConflict, as does an
+// address id that another address has.
 func (s *Store) CreateCustomer(ctx context.Context, c *customerauth.Customer, tok *customerauth.Token) error {
 	const op = "create customer"
 	if err := ctx.Err(); err != nil {
@@ -106,20 +128,19 @@ func (s *Store) CreateCustomer(ctx context.Context, c *customerauth.Customer, to
 	if tok != nil && !validID(tok.CustomerID) {
 		return notFound(op)
 	}
-	addrs, err := encodeAddresses(c.Addresses)
-	if err != nil {
-		return fmt.Errorf("pgstore: %s: %w", op, err)
-	}
 	version, err := encodeVersion(c.CredentialVersion)
 	if err != nil {
 		return fmt.Errorf("pgstore: %s: CredentialVersion: %w", op, err)
 	}
+	if err := checkAddresses(c.Addresses...); err != nil {
+		return fmt.Errorf("pgstore: %s: %w", op, err)
+	}
 	args := []any{
 		c.ID, c.Email, c.EmailKey, c.Phone, c.FirstName, c.LastName, c.AcceptsMarketing, int16(c.State),
-		c.PasswordHash, nonNilTags(c.Tags), addrs, c.DefaultAddressID, c.MultipassIdentifier,
+		c.PasswordHash, nonNilTags(c.Tags), c.DefaultAddressID, c.MultipassIdentifier,
 		c.CreatedAt, c.UpdatedAt, version,
 	}
-	if tok == nil {
+	if tok == nil && len(c.Addresses) == 0 {
 		if _, err := s.pool.Exec(ctx, insertCustomer, args...); err != nil {
 			return fail(ctx, op, err)
 		}
@@ -128,7 +149,10 @@ func (s *Store) CreateCustomer(ctx context.Context, c *customerauth.Customer, to
 	err = s.inTx(ctx, func(tx pgx.Tx) error {
 		b := &pgx.Batch{}
 		b.Queue(insertCustomer, args...)
-		queueIssue(b, tok, c.ID)
+		queueInsertAddresses(b, c.ID, c.Addresses)
+		if tok != nil {
+			queueIssue(b, tok, c.ID)
+		}
 		return runBatch(ctx, tx, b, func(br pgx.BatchResults) error {
 			for range b.Len() {
 				if _, err := br.Exec(); err != nil {
@@ -182,7 +206,11 @@ func (s *Store) customerBy(ctx context.Context, op, query, key string) (*custome
 	if key == "" {
 		return nil, notFound(op)
 	}
-	c, err := scanCustomer(s.pool.QueryRow(ctx, query, key))
+	rows, err := s.pool.Query(ctx, query, key)
+	if err != nil {
+		return nil, fail(ctx, op, err)
+	}
+	c, err := scanCustomerWithAddresses(rows)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, notFound(op)
 	}
@@ -198,11 +226,13 @@ func (s *Store) customerBy(ctx context.Context, op, query, key string) (*custome
 // ErrCredentialsChanged); lock the access token the change is made with
 // and consume the token it uses up (either unusable: rollback,
 // ErrNotFound); update the row, moving the credential version on if the
-// change revokes the tokens; revoke them; issue the new token, bound to
-// the version the update left. The row lock, taken first and held to the
-// commit, keeps the version that every later statement checks or binds to
-// from changing under the transaction, and makes concurrent changes of
-// the customer, and IssueToken, wait for it. Under READ COMMITTED each
+// change revokes the tokens; replace the address rows if the change sets
+// Addresses; revoke the tokens; issue the new token, bound to the version
+// the update left; read the addresses. The row lock, taken first and held
+// to the commit, keeps the version that every later statement checks or
+// binds to, and the address rows, from changing under the transaction,
+// and makes concurrent changes of the customer (AddressBook calls
+// included), and IssueToken, wait for it. Under READ COMMITTED each
 // later statement of the batch takes its snapshot when it starts, after
 // the lock was granted, so it sees all that the change that held the lock
 // before committed: a change that relied on a token another one revoked
@@ -236,12 +266,19 @@ func (s *Store) UpdateCustomer(ctx context.Context, ch *customerauth.CustomerCha
 			b.Queue(consumeToken, ch.Consume.Hash[:], int16(ch.Consume.Kind), ch.ID, ch.UpdatedAt)
 		}
 		b.Queue(updateCustomer, args...)
+		if ch.Addresses != nil {
+			// The whole list is replaced: positions 1 to n, in its order.
+			b.Queue(deleteAddresses, ch.ID)
+			queueInsertAddresses(b, ch.ID, *ch.Addresses)
+		}
 		if ch.RevokeTokens {
 			b.Queue(revokeTokens, ch.ID)
 		}
 		if ch.Issue != nil {
 			queueIssue(b, ch.Issue, ch.ID)
 		}
+		// Last, the addresses as the change leaves them.
+		b.Queue(selectAddresses, ch.ID)
 		return runBatch(ctx, tx, b, func(br pgx.BatchResults) error {
 			// Results come back in the order queued; the first refusal
 			// decides the error, as in the in-memory store: an unknown
@@ -278,14 +315,23 @@ func (s *Store) UpdateCustomer(ctx context.Context, ch *customerauth.CustomerCha
 			if err != nil {
 				return err
 			}
-			updated = c
-			// Revocation and issue: their errors (a foreign key violation
-			// for an Issue of another, unknown customer) count too.
-			for ; read < b.Len(); read++ {
+			// The addresses, the revocation and the issue: their errors (a
+			// unique violation for an address id another customer has, a
+			// foreign key violation for an Issue of another, unknown
+			// customer) count too.
+			for ; read < b.Len()-1; read++ {
 				if _, err := br.Exec(); err != nil {
 					return err
 				}
 			}
+			rows, err := br.Query()
+			if err != nil {
+				return err
+			}
+			if c.Addresses, err = scanAddresses(rows); err != nil {
+				return err
+			}
+			updated = c
 			return nil
 		})
 	})
@@ -320,17 +366,17 @@ func changeArgs(ch *customerauth.CustomerChange) ([]any, error) {
 	if ch.Tags != nil {
 		tags = nonNilTags(*ch.Tags)
 	}
-	var addrs, defaultID any
+	var defaultID any
 	if ch.Addresses != nil {
-		enc, err := encodeAddresses(*ch.Addresses)
-		if err != nil {
+		if err := checkAddresses(*ch.Addresses...); err != nil {
 			return nil, err
 		}
-		addrs, defaultID = enc, ch.NewDefaultAddressID()
+		// The default follows from the new list alone.
+		defaultID = ch.NewDefaultAddressID()
 	}
 	return []any{
 		ch.ID, ch.Email, emailKey, ch.Phone, ch.FirstName, ch.LastName, ch.AcceptsMarketing, state,
-		ch.PasswordHash, tags, ch.MultipassIdentifier, addrs, defaultID, ch.UpdatedAt, ch.RevokeTokens,
+		ch.PasswordHash, tags, ch.MultipassIdentifier, defaultID, ch.UpdatedAt, ch.RevokeTokens,
 	}, nil
 }
 
@@ -343,55 +389,71 @@ func nonNilTags(tags []string) []string {
 	return tags
 }
 
-// scanCustomer reads one row of customerColumns. Times come back in UTC
-// and empty lists as nil, so callers see what they stored.
+// scanCustomer reads one row of customerColumns: a customer without its
+// addresses.
 func scanCustomer(row pgx.Row) (*customerauth.Customer, error) {
-	var (
-		c       customerauth.Customer
-		state   int16
-		addrs   []byte
-		version int64
-	)
-	err := row.Scan(&c.ID, &c.Email, &c.EmailKey, &c.Phone, &c.FirstName, &c.LastName,
-		&c.AcceptsMarketing, &state, &c.PasswordHash, &c.Tags, &addrs, &c.DefaultAddressID,
-		&c.MultipassIdentifier, &c.CreatedAt, &c.UpdatedAt, &version)
-	if err != nil {
+	var cs customerScan
+	if err := row.Scan(cs.dest()...); err != nil {
 		return nil, err
 	}
-	c.State = customerauth.State(state)
-	c.CredentialVersion = decodeVersion(version)
+	return cs.customer(), nil
+}
+
+// customerScan receives the columns customerColumns.
+type customerScan struct {
+	c       customerauth.Customer
+	state   int16
+	version int64
+}
+
+func (cs *customerScan) dest() []any {
+	c := &cs.c
+	return []any{&c.ID, &c.Email, &c.EmailKey, &c.Phone, &c.FirstName, &c.LastName,
+		&c.AcceptsMarketing, &cs.state, &c.PasswordHash, &c.Tags, &c.DefaultAddressID,
+		&c.MultipassIdentifier, &c.CreatedAt, &c.UpdatedAt, &cs.version}
+}
+
+// customer returns the customer scanned. Times come back in UTC and empty
+// lists as nil, so callers see what they stored.
+func (cs *customerScan) customer() *customerauth.Customer {
+	c := cs.c
+	c.State = customerauth.State(cs.state)
+	c.CredentialVersion = decodeVersion(cs.version)
 	if len(c.Tags) == 0 {
 		c.Tags = nil
 	}
-	if c.Addresses, err = decodeAddresses(addrs); err != nil {
+	c.CreatedAt, c.UpdatedAt = c.CreatedAt.UTC(), c.UpdatedAt.UTC()
+	return &c
+}
+
+// scanCustomerWithAddresses reads the rows of a lookup made with
+// selectCustomerWithAddresses, and closes them: the customer, with its
+// addresses in order. No row is pgx.ErrNoRows.
+func scanCustomerWithAddresses(rows pgx.Rows) (*customerauth.Customer, error) {
+	defer rows.Close()
+	var (
+		c  *customerauth.Customer
+		cs customerScan
+		as addressScan
+	)
+	dest := append(cs.dest(), as.dest()...)
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		if c == nil {
+			// Every row repeats the customer's columns; the first is kept.
+			c = cs.customer()
+		}
+		if a, ok := as.address(); ok {
+			c.Addresses = append(c.Addresses, a)
+		}
+	}
+	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	c.CreatedAt, c.UpdatedAt = c.CreatedAt.UTC(), c.UpdatedAt.UTC()
-	return &c, nil
-}
-
-// encodeAddresses returns the JSON array stored for addrs. pgx sends a Go
-// string to a jsonb parameter as JSON text, unchanged.
-func encodeAddresses(addrs []customerauth.Address) (string, error) {
-	if addrs == nil {
-		addrs = []customerauth.Address{}
+	if c == nil {
+		return nil, pgx.ErrNoRows
 	}
-	b, err := json.Marshal(addrs)
-	if err != nil {
-		return "", fmt.Errorf("encoding addresses: %w", err)
-	}
-	return string(b), nil
-}
-
-// decodeAddresses parses the addresses column. The result shares no
-// memory with anything else: json.Unmarshal allocates every coordinate.
-func decodeAddresses(b []byte) ([]customerauth.Address, error) {
-	var out []customerauth.Address
-	if err := json.Unmarshal(b, &out); err != nil {
-		return nil, fmt.Errorf("decoding addresses: %w", err)
-	}
-	if len(out) == 0 {
-		return nil, nil
-	}
-	return out, nil
+	return c, nil
 }

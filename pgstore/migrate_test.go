@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -139,7 +140,7 @@ func TestSchemaObjects(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"customerauth_customers", "customerauth_limits", "customerauth_migrations", "customerauth_replay", "customerauth_tokens"}
+	want := []string{"customerauth_addresses", "customerauth_customers", "customerauth_limits", "customerauth_migrations", "customerauth_replay", "customerauth_tokens"}
 	if !slices.Equal(tables, want) {
 		t.Errorf("tables %v, want %v", tables, want)
 	}
@@ -162,6 +163,8 @@ func TestSchemaObjects(t *testing.T) {
 		"INDEX customerauth_tokens_expires_at_idx ON " + schema + ".customerauth_tokens USING btree (expires_at)",
 		"UNIQUE INDEX customerauth_replay_pkey ON " + schema + ".customerauth_replay USING btree (key)",
 		"INDEX customerauth_replay_expires_at_idx ON " + schema + ".customerauth_replay USING btree (expires_at)",
+		"UNIQUE INDEX customerauth_addresses_pkey ON " + schema + ".customerauth_addresses USING btree (customer_id, \"position\")",
+		"UNIQUE INDEX customerauth_addresses_id_key ON " + schema + ".customerauth_addresses USING btree (id)",
 	} {
 		if !strings.Contains(all, idx) {
 			t.Errorf("missing %s; have:\n%s", idx, all)
@@ -287,6 +290,25 @@ func TestStatementsUseIndexes(t *testing.T) {
 	}
 	_, _, err = s.DeleteExpired(ctx, base)
 	must(err)
+	// The address book, and a change that replaces the whole list.
+	book := customer("Book@example.com")
+	book.Addresses = []customerauth.Address{{ID: uuid.NewString(), City: "Ottawa", Latitude: new(45.4)}}
+	session := &customerauth.Token{Hash: customerauth.HashToken("book"), Kind: customerauth.TokenAccess, CustomerID: book.ID, CreatedAt: base, ExpiresAt: base.Add(time.Hour)}
+	must(s.CreateCustomer(ctx, book, session))
+	ach := customerauth.AddressChange{CustomerID: book.ID, AccessToken: &session.Hash, UpdatedAt: base}
+	added := customerauth.Address{ID: uuid.NewString(), City: "Lyon"}
+	_, err = s.AddAddress(ctx, ach, added, 10)
+	must(err)
+	added.City = "Nice"
+	_, err = s.UpdateAddress(ctx, ach, added)
+	must(err)
+	_, err = s.SetDefaultAddress(ctx, ach, added.ID)
+	must(err)
+	_, err = s.DeleteAddress(ctx, ach, added.ID)
+	must(err)
+	_, err = s.UpdateCustomer(ctx, &customerauth.CustomerChange{ID: book.ID, UpdatedAt: base,
+		Addresses: &[]customerauth.Address{{ID: uuid.NewString(), City: "Rome"}, {ID: uuid.NewString(), City: "Oslo"}}})
+	must(err)
 
 	rec.mu.Lock()
 	stmts := slices.Clone(rec.stmts)
@@ -323,7 +345,7 @@ func TestStatementsUseIndexes(t *testing.T) {
 		}
 	}
 	t.Logf("checked the plans of %d statements", len(checked))
-	if len(checked) < 20 {
+	if len(checked) < 28 {
 		t.Errorf("checked only %d statements; is the tracer seeing them?", len(checked))
 	}
 }

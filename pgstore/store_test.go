@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -350,8 +351,9 @@ func TestCancelledWhileWaiting(t *testing.T) {
 // TestNoDeadlocks hammers one customer with every kind of write at once:
 // password changes that revoke and issue, new emailed links, logins,
 // consumed links, renewals, logouts, changes made with a session (which
-// lock its row), password rehashes guarded by the credential version and
-// expiry sweeps. They touch the same rows in different ways; the Store's
+// lock its row), password rehashes guarded by the credential version,
+// expiry sweeps and address book calls, with a session or without, and
+// changes that replace the whole address list. They touch the same rows in different ways; the Store's
 // lock order (customer row first) must keep PostgreSQL from ever aborting
 // one as a deadlock. The only errors allowed are ErrNotFound, for a token
 // another writer got to first, and ErrCredentialsChanged, for a login or
@@ -493,6 +495,50 @@ func TestNoDeadlocks(t *testing.T) {
 			_, _, err := s.DeleteExpired(ctx, now)
 			return err
 		},
+		func(s *pgstore.Store, i int) error { // the address book, with a session when there is one; a change that replaces the list
+			ach := customerauth.AddressChange{CustomerID: c.ID, UpdatedAt: now}
+			if i%2 == 0 { // log in, and share the session with the logouts and the changes
+				t := tok(customerauth.TokenAccess, now.Add(time.Hour))
+				v, err := version(s)
+				if err != nil {
+					return err
+				}
+				t.CredentialVersion = v
+				if err := s.IssueToken(ctx, t); err == nil {
+					ach.AccessToken = &t.Hash
+					select {
+					case sessions <- t.Hash:
+					default:
+					}
+				}
+			}
+			got, err := s.CustomerByID(ctx, c.ID)
+			if err != nil {
+				return err
+			}
+			switch {
+			case i%5 == 4:
+				_, err = s.UpdateCustomer(ctx, &customerauth.CustomerChange{ID: c.ID, UpdatedAt: now, AccessToken: ach.AccessToken,
+					Addresses: &[]customerauth.Address{{ID: uuid.NewString(), City: "Replaced"}, {ID: uuid.NewString(), City: "Replaced too"}}})
+			case i%5 == 0 || len(got.Addresses) == 0:
+				_, err = s.AddAddress(ctx, ach, customerauth.Address{ID: uuid.NewString(), City: fmt.Sprint("City ", i)}, 6)
+			default:
+				a := got.Addresses[i%len(got.Addresses)]
+				switch i % 5 {
+				case 1:
+					a.City = fmt.Sprint("Updated ", i)
+					_, err = s.UpdateAddress(ctx, ach, a)
+				case 2:
+					_, err = s.SetDefaultAddress(ctx, ach, a.ID)
+				case 3:
+					_, err = s.DeleteAddress(ctx, ach, a.ID)
+				}
+			}
+			if errors.Is(err, customerauth.ErrAddressNotFound) || errors.Is(err, customerauth.ErrTooManyAddresses) {
+				return nil // another worker got to the address first, or added the last one allowed
+			}
+			return err
+		},
 	}
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -513,6 +559,15 @@ func TestNoDeadlocks(t *testing.T) {
 	wg.Wait()
 	for f, n := range failures {
 		t.Errorf("%d× %s", n, f)
+	}
+	// The address book is whole: its default is one of its addresses.
+	got, err := stores[1].CustomerByID(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(got.Addresses, func(a customerauth.Address) bool { return a.ID == got.DefaultAddressID }) &&
+		(len(got.Addresses) > 0 || got.DefaultAddressID != "") {
+		t.Errorf("default %q is not one of the addresses %+v", got.DefaultAddressID, got.Addresses)
 	}
 }
 

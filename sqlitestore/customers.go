@@ -10,53 +10,125 @@ import (
 )
 
 // customerColumns are the columns a customer is read from, in the order
-// scanCustomer expects.
+// scanCustomer expects. The addresses are rows of customerauth_addresses
+// (see addresses.go).
 const customerColumns = `id, email, email_key, phone, multipass_identifier, first_name, last_name,
-	accepts_marketing, state, password_hash, tags, addresses, default_address_id, created_at, updated_at,
+	accepts_marketing, state, password_hash, tags, default_address_id, created_at, updated_at,
 	credential_version`
 
-// The customer statements. Each lookup is a search of a unique index.
-const (
-	insertCustomerSQL = `INSERT INTO customerauth_customers (` + customerColumns + `)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	customerByIDSQL        = `SELECT ` + customerColumns + ` FROM customerauth_customers WHERE id = ?`
-	customerByEmailSQL     = `SELECT ` + customerColumns + ` FROM customerauth_customers WHERE email_key = ?`
-	customerByPhoneSQL     = `SELECT ` + customerColumns + ` FROM customerauth_customers WHERE phone = ?`
-	customerByMultipassSQL = `SELECT ` + customerColumns + ` FROM customerauth_customers WHERE multipass_identifier = ?`
+// The customer statements. Each lookup is a search of a unique index of
+// the customers, joined to the customer's addresses by a range search of
+// the addresses' primary key, which yields them in order: one statement,
+// so the customer and its addresses come from one snapshot of the
+// database, even while a writer changes them. A customer with n addresses
+// is n rows, its columns repeated; one without is one row of NULL
+// addresses.
+var (
+	customerByIDSQL        = customerWithAddressesSQL("id")
+	customerByEmailSQL     = customerWithAddressesSQL("email_key")
+	customerByPhoneSQL     = customerWithAddressesSQL("phone")
+	customerByMultipassSQL = customerWithAddressesSQL("multipass_identifier")
 )
+
+const insertCustomerSQL = `INSERT INTO customerauth_customers (` + customerColumns + `)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+// customerWithAddressesSQL returns the lookup of a customer by the value of
+// the uniquely indexed column key, with its addresses.
+func customerWithAddressesSQL(key string) string {
+	return `SELECT ` + qualified("c", customerColumns) + `, ` + qualified("a", addressColumns) + `
+	FROM customerauth_customers AS c LEFT JOIN customerauth_addresses AS a ON a.customer_id = c.id
+	WHERE c.` + key + ` = ? ORDER BY a.position`
+}
+
+// qualified prefixes each name of the comma-separated list columns with
+// alias.
+func qualified(alias, columns string) string {
+	names := strings.Split(columns, ",")
+	for i, n := range names {
+		names[i] = alias + "." + strings.TrimSpace(n)
+	}
+	return strings.Join(names, ", ")
+}
 
 // rowScanner is a *sql.Row or *sql.Rows.
 type rowScanner interface {
 	Scan(dest ...any) error
 }
 
-// scanCustomer reads a customer from the columns customerColumns.
+// scanCustomer reads a customer, without its addresses, from the columns
+// customerColumns.
 func scanCustomer(row rowScanner) (*customerauth.Customer, error) {
-	var (
-		c                customerauth.Customer
-		phone, ident     sql.NullString
-		state            int64
-		tags, addresses  string
-		created, updated int64
-		version          int64
-	)
-	err := row.Scan(&c.ID, &c.Email, &c.EmailKey, &phone, &ident, &c.FirstName, &c.LastName,
-		&c.AcceptsMarketing, &state, &c.PasswordHash, &tags, &addresses, &c.DefaultAddressID, &created, &updated,
-		&version)
-	if err != nil {
+	var cs customerScan
+	if err := row.Scan(cs.dest()...); err != nil {
 		return nil, err
 	}
-	c.CredentialVersion = decodeVersion(version)
-	c.Phone, c.MultipassIdentifier = phone.String, ident.String
-	c.State = customerauth.State(state)
-	c.CreatedAt, c.UpdatedAt = decodeTime(created), decodeTime(updated)
-	if c.Tags, err = decodeTags(tags); err != nil {
+	return cs.customer()
+}
+
+// customerScan receives the columns customerColumns.
+type customerScan struct {
+	c                customerauth.Customer
+	phone, ident     sql.NullString
+	state            int64
+	tags             string
+	created, updated int64
+	version          int64
+}
+
+func (cs *customerScan) dest() []any {
+	c := &cs.c
+	return []any{&c.ID, &c.Email, &c.EmailKey, &cs.phone, &cs.ident, &c.FirstName, &c.LastName,
+		&c.AcceptsMarketing, &cs.state, &c.PasswordHash, &cs.tags, &c.DefaultAddressID, &cs.created, &cs.updated,
+		&cs.version}
+}
+
+// customer returns the customer scanned, sharing no memory with cs.
+func (cs *customerScan) customer() (*customerauth.Customer, error) {
+	c := cs.c
+	c.CredentialVersion = decodeVersion(cs.version)
+	c.Phone, c.MultipassIdentifier = cs.phone.String, cs.ident.String
+	c.State = customerauth.State(cs.state)
+	c.CreatedAt, c.UpdatedAt = decodeTime(cs.created), decodeTime(cs.updated)
+	var err error
+	if c.Tags, err = decodeTags(cs.tags); err != nil {
 		return nil, fmt.Errorf("customer %s: stored tags: %w", c.ID, err)
 	}
-	if c.Addresses, err = decodeAddresses(addresses); err != nil {
-		return nil, fmt.Errorf("customer %s: stored addresses: %w", c.ID, err)
-	}
 	return &c, nil
+}
+
+// scanCustomerWithAddresses reads the rows of a customerWithAddressesSQL
+// lookup: the customer, with its addresses in order. No row is
+// sql.ErrNoRows.
+func scanCustomerWithAddresses(rows *sql.Rows) (*customerauth.Customer, error) {
+	defer rows.Close()
+	var (
+		c  *customerauth.Customer
+		cs customerScan
+		as addressScan
+	)
+	dest := append(cs.dest(), as.dest()...)
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		if c == nil {
+			var err error
+			if c, err = cs.customer(); err != nil {
+				return nil, err
+			}
+		}
+		if a, ok := as.address(); ok {
+			c.Addresses = append(c.Addresses, a)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if c == nil {
+		return nil, sql.ErrNoRows
+	}
+	return c, nil
 }
 
 // customerArgs returns the values of insertCustomerSQL for c.
@@ -64,10 +136,6 @@ func customerArgs(c *customerauth.Customer) ([]any, error) {
 	tags, err := encodeTags(c.Tags)
 	if err != nil {
 		return nil, fmt.Errorf("tags: %w", err)
-	}
-	addresses, err := encodeAddresses(c.Addresses)
-	if err != nil {
-		return nil, fmt.Errorf("addresses: %w", err)
 	}
 	created, err := encodeTime(c.CreatedAt)
 	if err != nil {
@@ -84,18 +152,23 @@ func customerArgs(c *customerauth.Customer) ([]any, error) {
 	return []any{
 		c.ID, c.Email, c.EmailKey, nullIfEmpty(c.Phone), nullIfEmpty(c.MultipassIdentifier),
 		c.FirstName, c.LastName, c.AcceptsMarketing, int64(c.State), c.PasswordHash,
-		tags, addresses, c.DefaultAddressID, created, updated, version,
+		tags, c.DefaultAddressID, created, updated, version,
 	}, nil
 }
 
-// CreateCustomer implements customerauth.Store. The customer and tok,
-// bound to c.CredentialVersion, are inserted in one transaction; the
-// UNIQUE indexes on email_key, phone and multipass_identifier decide
-// conflicts, so two concurrent creates with one email cannot both succeed.
+// CreateCustomer implements customerauth.Store. The customer, its
+// addresses and tok, bound to c.CredentialVersion, are inserted in one
+// transaction; the UNIQUE indexes on email_key, phone and
+// multipass_identifier decide conflicts, so two concurrent creates with one
+// email cannot both succeed. An address id that another address has is a
+// conflict too.
 func (s *Store) CreateCustomer(ctx context.Context, c *customerauth.Customer, tok *customerauth.Token) error {
 	const op = "create customer"
 	args, err := customerArgs(c)
 	if err != nil {
+		return fmt.Errorf("sqlitestore: %s: %w", op, err)
+	}
+	if err := checkAddresses(c.Addresses...); err != nil {
 		return fmt.Errorf("sqlitestore: %s: %w", op, err)
 	}
 	var tokArgs []any
@@ -106,6 +179,9 @@ func (s *Store) CreateCustomer(ctx context.Context, c *customerauth.Customer, to
 	}
 	return s.inTx(ctx, op, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, insertCustomerSQL, args...); err != nil {
+			return wrapErr(ctx, op, err)
+		}
+		if err := insertAddresses(ctx, tx, c.ID, c.Addresses); err != nil {
 			return wrapErr(ctx, op, err)
 		}
 		if tok != nil {
@@ -154,7 +230,11 @@ func (s *Store) customerBy(ctx context.Context, op, query, key string) (*custome
 	if err != nil {
 		return nil, wrapErr(ctx, op, err)
 	}
-	c, err := scanCustomer(stmt.QueryRowContext(ctx, key))
+	rows, err := stmt.QueryContext(ctx, key)
+	if err != nil {
+		return nil, wrapErr(ctx, op, err)
+	}
+	c, err := scanCustomerWithAddresses(rows)
 	if err != nil {
 		return nil, wrapErr(ctx, op, err)
 	}
@@ -185,9 +265,10 @@ const (
 // access token ch.AccessToken must be usable and the token named by
 // Consume is deleted if it is usable (otherwise nothing changes and the
 // result is ErrNotFound); then the fields that ch sets are updated, the
-// credential version moves on if ch.RevokeTokens, the customer's tokens
-// are revoked, and Issue is stored bound to the version as it then is. A
-// UNIQUE violation rolls it all back and gives ErrConflict.
+// address rows are replaced by ch.Addresses if it is set, the credential
+// version moves on if ch.RevokeTokens, the customer's tokens are revoked,
+// and Issue is stored bound to the version as it then is. A UNIQUE
+// violation rolls it all back and gives ErrConflict.
 func (s *Store) UpdateCustomer(ctx context.Context, ch *customerauth.CustomerChange) (*customerauth.Customer, error) {
 	const op = "update customer"
 	query, args, err := updateCustomerSQL(ch)
@@ -234,6 +315,18 @@ func (s *Store) UpdateCustomer(ctx context.Context, ch *customerauth.CustomerCha
 		}
 		c, err := scanCustomer(tx.QueryRowContext(ctx, query, args...))
 		if err != nil {
+			return wrapErr(ctx, op, err)
+		}
+		if ch.Addresses != nil {
+			// The whole list is replaced: positions 1 to n, in its order.
+			if _, err := tx.ExecContext(ctx, deleteAddressesSQL, ch.ID); err != nil {
+				return wrapErr(ctx, op, err)
+			}
+			if err := insertAddresses(ctx, tx, ch.ID, *ch.Addresses); err != nil {
+				return wrapErr(ctx, op, err)
+			}
+		}
+		if c.Addresses, err = addressesOf(ctx, tx, ch.ID); err != nil {
 			return wrapErr(ctx, op, err)
 		}
 		if ch.RevokeTokens {
@@ -320,13 +413,11 @@ func updateCustomerSQL(ch *customerauth.CustomerChange) (string, []any, error) {
 		b.WriteString(", credential_version = credential_version + 1")
 	}
 	if ch.Addresses != nil {
-		// The default follows from the new list alone, so there is
-		// nothing to read first.
-		addresses, err := encodeAddresses(*ch.Addresses)
-		if err != nil {
-			return "", nil, fmt.Errorf("addresses: %w", err)
+		if err := checkAddresses(*ch.Addresses...); err != nil {
+			return "", nil, err
 		}
-		set("addresses", addresses)
+		// The default follows from the new list alone, so there is
+		// nothing to read first. UpdateCustomer writes the list's rows.
 		set("default_address_id", ch.NewDefaultAddressID())
 	}
 	b.WriteString(" WHERE id = ? RETURNING ")

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"math"
 	"time"
-
-	"github.com/shopkit/customerauth"
 )
 
 // Times are stored as INTEGER Unix nanoseconds: exact to the nanosecond,
@@ -109,31 +107,4 @@ func decodeTags(s string) ([]string, error) {
 		return nil, nil
 	}
 	return tags, nil
-}
-
-// encodeAddresses returns addrs as a JSON array; none is "[]". Coordinates
-// round-trip exactly: encoding/json writes the shortest decimal that reads
-// back as the same float64.
-func encodeAddresses(addrs []customerauth.Address) (string, error) {
-	if len(addrs) == 0 {
-		return "[]", nil
-	}
-	b, err := json.Marshal(addrs)
-	return string(b), err
-}
-
-// decodeAddresses returns the addresses of a JSON array, nil for none.
-// Coordinates come back as fresh pointers, shared with nothing.
-func decodeAddresses(s string) ([]customerauth.Address, error) {
-	if s == "[]" {
-		return nil, nil
-	}
-	var addrs []customerauth.Address
-	if err := json.Unmarshal([]byte(s), &addrs); err != nil {
-		return nil, err
-	}
-	if len(addrs) == 0 {
-		return nil, nil
-	}
-	return addrs, nil
 }

@@ -43,5 +43,13 @@ func Statements() map[string]string {
 		"deleteExpiredTokens": deleteExpiredTokensSQL,
 		"remember":            rememberSQL,
 		"deleteExpiredReplay": deleteExpiredReplaySQL,
+		"insertAddress":       insertAddressSQL,
+		"appendAddress":       appendAddressSQL,
+		"addressesOf":         addressesOfSQL,
+		"updateAddress":       updateAddressSQL,
+		"deleteAddress":       deleteAddressSQL,
+		"deleteAddresses":     deleteAddressesSQL,
+		"customerDefault":     customerDefaultAddressSQL,
+		"setAddressBook":      setAddressBookSQL,
 	}
 }

@@ -188,7 +188,7 @@ func TestTablesArePrefixed(t *testing.T) {
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"customerauth_customers", "customerauth_tokens", "customerauth_replay", "customerauth_migrations"} {
+	for _, want := range []string{"customerauth_customers", "customerauth_addresses", "customerauth_tokens", "customerauth_replay", "customerauth_migrations"} {
 		if !slices.Contains(names, want) {
 			t.Errorf("table %s missing; have %q", want, names)
 		}
