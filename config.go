@@ -127,6 +127,14 @@ type Config struct {
 	// over 8 KiB are never kept.
 	DocumentCache int
 
+	// MaxAddresses is the most addresses one customer may keep:
+	// customerAddressCreate (Service.CreateAddress) refuses one more with
+	// INVALID on ["address"]. It bounds what one account can make the
+	// Store hold. Zero means DefaultMaxAddresses (100); a negative value is
+	// refused by New. Addresses the shop sets itself (SetAddresses,
+	// Multipass) are not held to it, but count towards it.
+	MaxAddresses int
+
 	// NumberOfOrders reports a customer's order count for the
 	// Customer.numberOfOrders field. Nil means every customer has 0 orders.
 	NumberOfOrders func(ctx context.Context, customerID string) (uint64, error)
@@ -138,3 +146,7 @@ const (
 	DefaultActivationTTL = 30 * 24 * time.Hour
 	DefaultResetTTL      = 24 * time.Hour
 )
+
+// DefaultMaxAddresses is how many addresses a customer may keep when
+// Config.MaxAddresses is zero.
+const DefaultMaxAddresses = 100

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // State is where a customer account stands. The Storefront API does not
@@ -172,14 +173,24 @@ func (a *Address) Formatted(withName, withCompany bool) []string {
 	}
 	add(a.Address1)
 	add(a.Address2)
-	add(joinNonEmpty(" ", a.City, firstNonEmpty(a.ProvinceCode, a.Province), a.Zip))
+	add(joinNonEmpty(" ", a.City, a.region(), a.Zip))
 	add(firstNonEmpty(a.Country, a.CountryCode))
 	return lines
 }
 
 // FormattedArea returns the city, region and country on one line.
 func (a *Address) FormattedArea() string {
-	return joinNonEmpty(", ", a.City, firstNonEmpty(a.ProvinceCode, a.Province), firstNonEmpty(a.Country, a.CountryCode))
+	return joinNonEmpty(", ", a.City, a.region(), firstNonEmpty(a.Country, a.CountryCode))
+}
+
+// region is the state or province as an address line shows it: the code
+// where it is the abbreviation people write ("ON", "NY"), else the name.
+// Japan's prefecture codes are numbers, which no one writes on mail.
+func (a *Address) region() string {
+	if strings.ContainsFunc(a.ProvinceCode, unicode.IsLetter) {
+		return a.ProvinceCode
+	}
+	return firstNonEmpty(a.Province, a.ProvinceCode)
 }
 
 func joinNonEmpty(sep string, parts ...string) string {

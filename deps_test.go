@@ -19,6 +19,8 @@ var hostDependencies = map[string]string{
 	"golang.org/x/sys":                         "x/crypto's blake2b, inside argon2, picks its code by CPU features with x/sys/cpu",
 	"github.com/hashicorp/golang-lru/v2":       "the bounded cache of parsed documents",
 	"github.com/trustelem/zxcvbn":              "its list of the most common passwords, which registrations are checked against",
+	"golang.org/x/text/unicode/norm":           "Unicode decomposition, so that country and province names match without their accents (internal/geo)",
+	"golang.org/x/text/transform":              "the interface of x/text/unicode/norm",
 }
 
 // TestHostDependencies keeps what a host compiles in small: go list names

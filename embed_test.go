@@ -74,7 +74,9 @@ func TestEmbeddedSchemaClearsFieldsLikeHandler(t *testing.T) {
 			}
 
 			set()
-			if got := embedded(func(vars map[string]any) context.Context { return customerauth.WithVariables(context.Background(), vars) }); got != string(viaHandler) {
+			if got := embedded(func(vars map[string]any) context.Context {
+				return customerauth.WithVariables(context.Background(), vars)
+			}); got != string(viaHandler) {
 				t.Errorf("host schema with WithVariables = %s, Handler = %s", got, viaHandler)
 			}
 

@@ -97,8 +97,9 @@ func (s *Service) Schema() graphql.Schema { return s.api.gql.schema }
 // merges them into a schema of its own.
 func (s *Service) QueryFields() graphql.Fields { return s.api.gql.queryFields() }
 
-// MutationFields returns the eleven customer mutations, for a host that
-// merges them into a schema of its own.
+// MutationFields returns the fifteen customer mutations (accounts, tokens
+// and the address book), for a host that merges them into a schema of its
+// own.
 func (s *Service) MutationFields() graphql.Fields { return s.api.gql.mutationFields() }
 
 // CustomerType returns the Customer object type. A host may add fields of

@@ -3,6 +3,7 @@ package customerauth
 import (
 	"context"
 	"errors"
+	"maps"
 
 	"github.com/graphql-go/graphql"
 )
@@ -15,6 +16,9 @@ type payload struct {
 	errs         []*UserError
 	deletedToken string
 	deletedID    string
+	address      *Address
+	// deletedAddressID is the global id of a deleted address.
+	deletedAddressID string
 }
 
 // mutationBody is a mutation's resolver body: it returns the payload, or an error
@@ -107,6 +111,18 @@ func (g *schema) payloadType(name, desc string, fields ...string) *graphql.Objec
 		"deletedCustomerAccessTokenId": stringField("An opaque id of the deleted access token.", func(p *payload) string {
 			return p.deletedID
 		}),
+		"customerAddress": {
+			Type: g.address, Description: "The address as stored, when the operation succeeded.",
+			Resolve: func(p graphql.ResolveParams) (interface{}, error) {
+				if a := p.Source.(*payload).address; a != nil {
+					return a, nil
+				}
+				return nil, nil
+			},
+		},
+		"deletedCustomerAddressId": stringField("The global id of the deleted address, as customer.addresses gave it out.", func(p *payload) string {
+			return p.deletedAddressID
+		}),
 	}
 	out := graphql.Fields{}
 	for _, f := range fields {
@@ -142,7 +158,7 @@ func (g *schema) mutationFields() graphql.Fields {
 	}
 	standard := []string{"customer", "customerAccessToken", "customerUserErrors", "userErrors"}
 
-	return graphql.Fields{
+	fields := graphql.Fields{
 		"customerAccessTokenCreate": {
 			Type:        g.payloadType("CustomerAccessTokenCreatePayload", "The result of customerAccessTokenCreate.", "customerAccessToken", "customerUserErrors", "userErrors"),
 			Description: "Logs a customer in with email and password and returns an access token.",
@@ -312,4 +328,6 @@ func (g *schema) mutationFields() graphql.Fields {
 			}),
 		},
 	}
+	maps.Copy(fields, g.addressMutationFields())
+	return fields
 }

@@ -55,6 +55,10 @@ func New(cfg Config) (*Service, error) {
 	setDefault(&cfg.IDNamespace, "shopify")
 	setDefault(&cfg.MultipassMaxAge, 15*time.Minute)
 	setDefault(&cfg.MultipassMaxSkew, 60*time.Second)
+	if cfg.MaxAddresses < 0 {
+		return nil, errors.New("customerauth: MaxAddresses must not be negative")
+	}
+	setDefault(&cfg.MaxAddresses, DefaultMaxAddresses)
 	cfg.Argon2 = cfg.Argon2.withDefaults()
 	if !cfg.Argon2.inBounds() {
 		return nil, errors.New("customerauth: Argon2 parameters are out of range (Memory 8 KiB to 1 GiB, Iterations 1 to 64)")

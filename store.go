@@ -20,6 +20,14 @@ var (
 	// already has.
 	ErrConflict = errors.New("customerauth: conflict")
 
+	// ErrAddressNotFound reports that the customer has no address with the
+	// given id (it may be another customer's, or deleted).
+	ErrAddressNotFound = errors.New("customerauth: address not found")
+
+	// ErrTooManyAddresses reports that a customer already has as many
+	// addresses as the caller allows.
+	ErrTooManyAddresses = errors.New("customerauth: too many addresses")
+
 	// ErrCredentialsChanged reports that a token or change was prepared
 	// under a customer's credentials that were replaced before it reached
 	// the store (Customer.CredentialVersion moved on): a login that checked
@@ -101,6 +109,66 @@ type Store interface {
 	// reports how many it deleted. Hosts call it on a schedule of their
 	// choosing; expired tokens are never accepted either way.
 	DeleteExpiredTokens(ctx context.Context, now time.Time) (int, error)
+
+	AddressBook
+}
+
+// AddressBook is the part of a Store that changes one address of a
+// customer at a time. Each call is one atomic step, so concurrent changes
+// to one customer's addresses never lose one another: twenty concurrent
+// adds keep twenty addresses, and a delete racing an update leaves the
+// address either deleted or updated in full, never resurrected.
+//
+// Addresses keep the order in which they were added. A customer's first
+// address becomes its default; when the default is deleted, the first
+// remaining address (the oldest) becomes the default. Every call returns the
+// customer as stored afterwards, and ErrNotFound when the customer does not
+// exist or ch.AccessToken cannot be used (see CustomerChange.AccessToken).
+type AddressBook interface {
+	// AddAddress adds a (whose ID is new) to the customer's addresses. It
+	// returns ErrTooManyAddresses, adding nothing, when the customer already
+	// has limit addresses; a limit of 0 or less means no limit.
+	AddAddress(ctx context.Context, ch AddressChange, a Address, limit int) (*Customer, error)
+
+	// UpdateAddress replaces the customer's address that has a.ID with a,
+	// in place. It returns ErrAddressNotFound when the customer has none.
+	UpdateAddress(ctx context.Context, ch AddressChange, a Address) (*Customer, error)
+
+	// DeleteAddress deletes the customer's address with the given id. It
+	// returns ErrAddressNotFound when the customer has none.
+	DeleteAddress(ctx context.Context, ch AddressChange, addressID string) (*Customer, error)
+
+	// SetDefaultAddress makes the customer's address with the given id the
+	// default. It returns ErrAddressNotFound when the customer has none.
+	SetDefaultAddress(ctx context.Context, ch AddressChange, addressID string) (*Customer, error)
+}
+
+// AddressChange says whose addresses an AddressBook call changes, on whose
+// authority and when.
+type AddressChange struct {
+	// CustomerID names the customer.
+	CustomerID string
+	// AccessToken, when set, must be a usable access token of the customer
+	// at UpdatedAt, checked in the same step as the write, as
+	// CustomerChange.AccessToken is.
+	AccessToken *TokenHash
+	// UpdatedAt is stored as the customer's new modification time.
+	UpdatedAt time.Time
+}
+
+// DefaultAfterDelete is the default address of addrs, the addresses left
+// after deleting one, when the deleted one was the default current: the
+// first of them, or none. Stores share it so that every store picks alike.
+func DefaultAfterDelete(addrs []Address, current string) string {
+	for _, a := range addrs {
+		if a.ID == current {
+			return current
+		}
+	}
+	if len(addrs) == 0 {
+		return ""
+	}
+	return addrs[0].ID
 }
 
 // CustomerChange is a set of changes to one customer that a Store applies as

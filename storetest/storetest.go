@@ -148,6 +148,16 @@ func Run(t *testing.T, newStore func(t *testing.T) customerauth.Store) {
 		{"ChangeChecksItsAccessToken", testAccessTokenAuthorityIsChecked},
 		{"ConcurrentCredentialChangesCommitOnce", testConcurrentCredentialChanges},
 		{"IfCredentialVersionGuardsTheChange", testIfCredentialVersionGuardsTheChange},
+		// The address book.
+		{"AddAddressAppendsAndFirstIsDefault", testAddAddress},
+		{"AddAddressStopsAtTheLimit", testAddAddressLimit},
+		{"UpdateAddressReplacesOnlyOwnAddress", testUpdateAddress},
+		{"DeleteAddressMovesDefaultToOldest", testDeleteAddress},
+		{"SetDefaultAddressOnlyToOwnAddress", testSetDefaultAddress},
+		{"AddressChangesCheckTheirToken", testAddressChangesCheckTheirToken},
+		{"AddressesAreCopied", testAddressesAreCopied},
+		{"ConcurrentAddsAreAllKept", testConcurrentAddsAreAllKept},
+		{"DeleteRacingUpdateNeverResurrects", testDeleteRacingUpdate},
 		// Concurrency.
 		{"ConcurrentConsumesSucceedOnce", testConcurrentConsume},
 		{"ConcurrentCreatesWithSameEmailSucceedOnce", testConcurrentCreate},

@@ -141,32 +141,49 @@ func testUpdateEmailMovesKey(t *testing.T, s customerauth.Store) {
 }
 
 func testUpdateAddressesDefault(t *testing.T, s customerauth.Store) {
-	a1 := customerauth.Address{ID: uuid.NewString(), City: "One"}
-	a2 := customerauth.Address{ID: uuid.NewString(), City: "Two", Latitude: new(1.25)}
+	// pick chooses the list, the DefaultAddressID asked for and the default
+	// wanted from two addresses made fresh for each case: address ids are
+	// unique across customers, so no two cases may share them.
+	type pick func(a1, a2 customerauth.Address) (list []customerauth.Address, def *string, want string)
 	cases := []struct {
-		name        string
-		addresses   []customerauth.Address
-		defaultID   *string
-		wantDefault string
+		name string
+		pick pick
 	}{
-		{"DefaultNamesSecond", []customerauth.Address{a1, a2}, new(a2.ID), a2.ID},
-		{"DefaultNamesFirst", []customerauth.Address{a1, a2}, new(a1.ID), a1.ID},
-		{"DefaultNamesNoAddress", []customerauth.Address{a1, a2}, new(uuid.NewString()), a1.ID},
-		{"DefaultEmpty", []customerauth.Address{a2, a1}, new(""), a2.ID},
-		{"DefaultNil", []customerauth.Address{a2, a1}, nil, a2.ID},
-		{"EmptyListHasNoDefault", []customerauth.Address{}, new(a1.ID), ""},
-		{"EmptyListNilDefault", []customerauth.Address{}, nil, ""},
+		{"DefaultNamesSecond", func(a1, a2 customerauth.Address) ([]customerauth.Address, *string, string) {
+			return []customerauth.Address{a1, a2}, new(a2.ID), a2.ID
+		}},
+		{"DefaultNamesFirst", func(a1, a2 customerauth.Address) ([]customerauth.Address, *string, string) {
+			return []customerauth.Address{a1, a2}, new(a1.ID), a1.ID
+		}},
+		{"DefaultNamesNoAddress", func(a1, a2 customerauth.Address) ([]customerauth.Address, *string, string) {
+			return []customerauth.Address{a1, a2}, new(uuid.NewString()), a1.ID
+		}},
+		{"DefaultEmpty", func(a1, a2 customerauth.Address) ([]customerauth.Address, *string, string) {
+			return []customerauth.Address{a2, a1}, new(""), a2.ID
+		}},
+		{"DefaultNil", func(a1, a2 customerauth.Address) ([]customerauth.Address, *string, string) {
+			return []customerauth.Address{a2, a1}, nil, a2.ID
+		}},
+		{"EmptyListHasNoDefault", func(a1, _ customerauth.Address) ([]customerauth.Address, *string, string) {
+			return []customerauth.Address{}, new(a1.ID), ""
+		}},
+		{"EmptyListNilDefault", func(_, _ customerauth.Address) ([]customerauth.Address, *string, string) {
+			return []customerauth.Address{}, nil, ""
+		}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			a1 := customerauth.Address{ID: uuid.NewString(), City: "One"}
+			a2 := customerauth.Address{ID: uuid.NewString(), City: "Two", Latitude: new(1.25)}
+			list, def, wantDefault := tc.pick(a1, a2)
 			c := newCustomer()
 			mustCreate(t, s, c, nil)
 			got := mustUpdate(t, s, &customerauth.CustomerChange{
-				ID: c.ID, Addresses: &tc.addresses, DefaultAddressID: tc.defaultID, UpdatedAt: base,
+				ID: c.ID, Addresses: &list, DefaultAddressID: def, UpdatedAt: base,
 			})
 			want := c.Clone()
-			want.Addresses = tc.addresses
-			want.DefaultAddressID = tc.wantDefault
+			want.Addresses = list
+			want.DefaultAddressID = wantDefault
 			want.UpdatedAt = base
 			checkCustomer(t, "UpdateCustomer", want, got)
 			wantCustomer(t, s, want)

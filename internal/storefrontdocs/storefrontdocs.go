@@ -145,4 +145,121 @@ fragment CustomerDetails on Customer {
     customerUserErrors { code field message }
   }
 }`
+
+	// CustomerAddressCreate adds an address; Hydrogen's account routes send
+	// @inContext on the address mutations too, and read back only the id.
+	CustomerAddressCreate = `mutation customerAddressCreate(
+  $address: MailingAddressInput!
+  $customerAccessToken: String!
+  $country: CountryCode
+  $language: LanguageCode
+) @inContext(country: $country, language: $language) {
+  customerAddressCreate(
+    address: $address
+    customerAccessToken: $customerAccessToken
+  ) {
+    customerAddress {
+      id
+    }
+    customerUserErrors {
+      code
+      field
+      message
+    }
+  }
+}`
+	// CustomerAddressUpdate changes an address; the id is the one the
+	// customer query gave, with its query part decoded or stripped.
+	CustomerAddressUpdate = `mutation customerAddressUpdate(
+  $address: MailingAddressInput!
+  $customerAccessToken: String!
+  $id: ID!
+  $country: CountryCode
+  $language: LanguageCode
+) @inContext(country: $country, language: $language) {
+  customerAddressUpdate(
+    address: $address
+    customerAccessToken: $customerAccessToken
+    id: $id
+  ) {
+    customerAddress {
+      id
+    }
+    customerUserErrors {
+      code
+      field
+      message
+    }
+  }
+}`
+	// CustomerAddressDelete deletes an address.
+	CustomerAddressDelete = `mutation customerAddressDelete(
+  $customerAccessToken: String!,
+  $id: ID!,
+  $country: CountryCode,
+  $language: LanguageCode
+) @inContext(country: $country, language: $language) {
+  customerAddressDelete(customerAccessToken: $customerAccessToken, id: $id) {
+    customerUserErrors {
+      code
+      field
+      message
+    }
+    deletedCustomerAddressId
+  }
+}`
+	// CustomerDefaultAddressUpdate picks the default address.
+	CustomerDefaultAddressUpdate = `mutation customerDefaultAddressUpdate(
+  $addressId: ID!
+  $customerAccessToken: String!
+  $country: CountryCode
+  $language: LanguageCode
+) @inContext(country: $country, language: $language) {
+  customerDefaultAddressUpdate(
+    addressId: $addressId
+    customerAccessToken: $customerAccessToken
+  ) {
+    customer {
+      defaultAddress {
+        id
+      }
+    }
+    customerUserErrors {
+      code
+      field
+      message
+    }
+  }
+}`
+	// CustomerAddressEdit is the address form's round trip in a mobile or
+	// headless client: the mutation reads the whole address back through a
+	// fragment, with the deprecated error list beside the new one.
+	CustomerAddressEdit = `mutation customerAddressUpdate($customerAccessToken: String!, $id: ID!, $address: MailingAddressInput!) {
+  customerAddressUpdate(customerAccessToken: $customerAccessToken, id: $id, address: $address) {
+    customerAddress {
+      ...MailingAddressFields
+    }
+    customerUserErrors { code field message }
+    userErrors { field message }
+  }
+}
+
+fragment MailingAddressFields on MailingAddress {
+  id
+  firstName
+  lastName
+  name
+  company
+  address1
+  address2
+  city
+  province
+  provinceCode
+  zip
+  country
+  countryCodeV2
+  phone
+  formatted(withName: true)
+  formattedArea
+}`
 )
