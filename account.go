@@ -623,6 +623,10 @@ func (s *Service) SetAddresses(ctx context.Context, customerID string, addrs []A
 	switch {
 	case errors.Is(err, ErrNotFound):
 		return nil, userErr(CodeNotFound, "Customer not found", "id")
+	case errors.Is(err, ErrConflict):
+		// Address ids are unique across customers: a caller that supplies
+		// ids gave one twice, or one of another customer's.
+		return nil, userErr(CodeTaken, "An address id is used twice or by another customer", "addresses")
 	case err != nil:
 		return nil, storeErr("addresses", err)
 	}

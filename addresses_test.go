@@ -108,3 +108,22 @@ func TestSetAddressesRejectsUnknownCountryCodes(t *testing.T) {
 		t.Errorf("got %v, want INVALID", err)
 	}
 }
+
+func TestSetAddressesRefusesTakenAddressIDs(t *testing.T) {
+	e := newEnv(t)
+	ann := e.register("ann@example.com", "correct horse")
+	bob := e.register("bob@example.com", "correct horse")
+	a := customerauth.Address{ID: "0199a2b3-0000-7000-8000-000000000001", Address1: "1 Main St"}
+	if _, err := e.svc.SetAddresses(context.Background(), ann, []customerauth.Address{a}, 0); err != nil {
+		t.Fatal(err)
+	}
+	for name, list := range map[string][]customerauth.Address{
+		"AnotherCustomersID": {a},
+		"OneIDTwice":         {{ID: "0199a2b3-0000-7000-8000-000000000002"}, {ID: "0199a2b3-0000-7000-8000-000000000002"}},
+	} {
+		_, err := e.svc.SetAddresses(context.Background(), bob, list, 0)
+		if ue := customerauth.UserErrors(err); len(ue) != 1 || ue[0].Code != customerauth.CodeTaken {
+			t.Errorf("%s: SetAddresses = %v, want one TAKEN user error", name, err)
+		}
+	}
+}

@@ -16,6 +16,7 @@ type MemoryStore struct {
 	byEmail   map[string]string    // EmailKey -> ID
 	byPhone   map[string]string    // Phone -> ID
 	byIdent   map[string]string    // MultipassIdentifier -> ID
+	byAddress map[string]string    // Address.ID -> ID: address ids are unique across customers
 	tokens    map[TokenHash]*Token
 	// byCustomer indexes tokens by customer so revocation does not scan.
 	byCustomer map[string]map[TokenHash]struct{}
@@ -32,6 +33,7 @@ func NewMemoryStore() *MemoryStore {
 		byEmail:    map[string]string{},
 		byPhone:    map[string]string{},
 		byIdent:    map[string]string{},
+		byAddress:  map[string]string{},
 		replay:     map[[32]byte]time.Time{},
 		tokens:     map[TokenHash]*Token{},
 		byCustomer: map[string]map[TokenHash]struct{}{},
@@ -69,6 +71,13 @@ func (m *MemoryStore) takenLocked(c *Customer) bool {
 			}
 		}
 	}
+	seen := make(map[string]bool, len(c.Addresses))
+	for _, a := range c.Addresses {
+		if id, ok := m.byAddress[a.ID]; seen[a.ID] || ok && id != c.ID {
+			return true
+		}
+		seen[a.ID] = true
+	}
 	return false
 }
 
@@ -80,6 +89,13 @@ func (m *MemoryStore) indexLocked(c *Customer, add bool) {
 			} else {
 				delete(ix.index, k)
 			}
+		}
+	}
+	for _, a := range c.Addresses {
+		if add {
+			m.byAddress[a.ID] = c.ID
+		} else {
+			delete(m.byAddress, a.ID)
 		}
 	}
 }

@@ -11,6 +11,9 @@ func (m *MemoryStore) AddAddress(ctx context.Context, ch AddressChange, a Addres
 		if limit > 0 && len(c.Addresses) >= limit {
 			return ErrTooManyAddresses
 		}
+		if _, ok := m.byAddress[a.ID]; ok {
+			return ErrConflict
+		}
 		c.Addresses = append(c.Addresses, a.clone())
 		if c.DefaultAddressID == "" {
 			c.DefaultAddressID = a.ID
@@ -78,6 +81,8 @@ func (m *MemoryStore) changeAddresses(ctx context.Context, ch AddressChange, edi
 		return nil, err
 	}
 	c.UpdatedAt = ch.UpdatedAt
+	m.indexLocked(old, false)
+	m.indexLocked(c, true)
 	m.customers[c.ID] = c
 	return c.Clone(), nil
 }

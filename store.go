@@ -16,8 +16,8 @@ var (
 	ErrNotFound = errors.New("customerauth: not found")
 
 	// ErrConflict reports that a write would give a second customer an email
-	// address, phone number or Multipass identifier that another customer
-	// already has.
+	// address, phone number, Multipass identifier or address id that another
+	// customer already has (or one customer the same address id twice).
 	ErrConflict = errors.New("customerauth: conflict")
 
 	// ErrAddressNotFound reports that the customer has no address with the
@@ -52,9 +52,10 @@ var (
 // password change final however requests interleave.
 type Store interface {
 	// CreateCustomer stores a new customer and, when tok is not nil, a token
-	// for it bound to c.CredentialVersion, as one unit. It returns ErrConflict when another customer
-	// already has the email (compared by Customer.EmailKey), the phone or the
-	// Multipass identifier.
+	// for it bound to c.CredentialVersion, as one unit. It returns
+	// ErrConflict when another customer already has the email (compared by
+	// Customer.EmailKey), the phone, the Multipass identifier or an address
+	// id, or when two of c's addresses share an id.
 	CreateCustomer(ctx context.Context, c *Customer, tok *Token) error
 
 	// CustomerByID returns the customer with the given ID, or ErrNotFound.
@@ -78,8 +79,9 @@ type Store interface {
 	// ErrNotFound when the customer does not exist or ch.Consume or
 	// ch.AccessToken names a token that cannot be used,
 	// ErrCredentialsChanged when ch.IfCredentialVersion is not the
-	// customer's version, and ErrConflict when the new email, phone or
-	// Multipass identifier belongs to another customer. The conditions are
+	// customer's version, and ErrConflict when the new email, phone,
+	// Multipass identifier or an address id belongs to another customer (or
+	// two new addresses share an id). The conditions are
 	// checked in the same atomic step that writes.
 	UpdateCustomer(ctx context.Context, ch *CustomerChange) (*Customer, error)
 
@@ -127,7 +129,8 @@ type Store interface {
 type AddressBook interface {
 	// AddAddress adds a (whose ID is new) to the customer's addresses. It
 	// returns ErrTooManyAddresses, adding nothing, when the customer already
-	// has limit addresses; a limit of 0 or less means no limit.
+	// has limit addresses (a limit of 0 or less means no limit), and
+	// ErrConflict when a.ID is already an address id of any customer.
 	AddAddress(ctx context.Context, ch AddressChange, a Address, limit int) (*Customer, error)
 
 	// UpdateAddress replaces the customer's address that has a.ID with a,

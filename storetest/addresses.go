@@ -348,3 +348,39 @@ func testDeleteRacingUpdate(t *testing.T, s customerauth.Store) {
 		wantAddresses(t, s, c.ID, keep.ID, keep)
 	}
 }
+
+// testAddressIDsAreUnique: the GraphQL id of an address is built from its
+// id alone, so no two addresses, of one customer or of two, share one.
+func testAddressIDsAreUnique(t *testing.T, s customerauth.Store) {
+	c, d := bareCustomer(), bareCustomer()
+	x := newAddress("Paris")
+	c.Addresses, c.DefaultAddressID = []customerauth.Address{x}, x.ID
+	mustCreate(t, s, c, nil)
+	mustCreate(t, s, d, nil)
+
+	e := bareCustomer()
+	e.Addresses, e.DefaultAddressID = []customerauth.Address{x}, x.ID
+	wantErr(t, s.CreateCustomer(t.Context(), e, nil), customerauth.ErrConflict, "CreateCustomer with another customer's address id")
+	wantNoCustomer(t, s, e.ID)
+
+	twice := bareCustomer()
+	y := newAddress("Lyon")
+	twice.Addresses = []customerauth.Address{y, y}
+	wantErr(t, s.CreateCustomer(t.Context(), twice, nil), customerauth.ErrConflict, "CreateCustomer with one address id twice")
+
+	list := []customerauth.Address{x}
+	_, err := s.UpdateCustomer(t.Context(), &customerauth.CustomerChange{ID: d.ID, Addresses: &list, UpdatedAt: base})
+	wantErr(t, err, customerauth.ErrConflict, "UpdateCustomer with another customer's address id")
+	_, err = s.AddAddress(t.Context(), change(d), x, 0)
+	wantErr(t, err, customerauth.ErrConflict, "AddAddress with another customer's address id")
+	wantAddresses(t, s, d.ID, "")
+	wantAddresses(t, s, c.ID, x.ID, x)
+
+	// Once deleted, an id is free again.
+	if _, err := s.DeleteAddress(t.Context(), change(c), x.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddAddress(t.Context(), change(d), x, 0); err != nil {
+		t.Errorf("AddAddress with a deleted address's id: %v", err)
+	}
+}

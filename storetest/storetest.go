@@ -158,6 +158,7 @@ func Run(t *testing.T, newStore func(t *testing.T) customerauth.Store) {
 		{"AddressesAreCopied", testAddressesAreCopied},
 		{"ConcurrentAddsAreAllKept", testConcurrentAddsAreAllKept},
 		{"DeleteRacingUpdateNeverResurrects", testDeleteRacingUpdate},
+		{"AddressIDsAreUniqueAcrossCustomers", testAddressIDsAreUnique},
 		// Concurrency.
 		{"ConcurrentConsumesSucceedOnce", testConcurrentConsume},
 		{"ConcurrentCreatesWithSameEmailSucceedOnce", testConcurrentCreate},
