@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -26,42 +24,11 @@ func TestBrowserAccountPages(t *testing.T) {
 	mail := &notifytest.Outbox{}
 	const multipassSecret = "browser-test-multipass-secret"
 
-	ts := httptest.NewUnstartedServer(nil)
-	base := "http://" + ts.Listener.Addr().String()
-	logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	srv, err := newServer(context.Background(), options{
-		store:           "memory",
-		shopURL:         base,
-		notifier:        mail,
-		argon2:          customerauth.Argon2Params{Memory: 64, Iterations: 1, Parallelism: 1},
-		multipassSecret: multipassSecret,
-		// The pages must send it as X-Shopify-Storefront-Access-Token, or
-		// every call is refused.
-		storefrontToken: "browser-test-storefront-token",
-		quietAccess:     true,
-		disableCleanup:  true,
-	}, logger)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts.Config.Handler = srv
-	ts.Start()
-	t.Cleanup(func() {
-		ts.Close()
-		srv.Close()
-	})
+	srv, ts := startBrowserServer(t, mail, multipassSecret)
+	base := ts.URL
 
 	b := startBrowser(t, base)
-	defer func() {
-		lines, serious := b.problems()
-		for _, l := range lines {
-			t.Logf("browser console: %s", l)
-		}
-		if serious {
-			t.Error("the pages threw an exception or broke the content security policy; see the console lines above")
-		}
-		t.Logf("browser test took %v", time.Since(start).Round(time.Millisecond))
-	}()
+	defer b.report(start)
 
 	const (
 		email       = "ada.lovelace@example.com"

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -39,6 +41,37 @@ func chromiumPath(t *testing.T) string {
 		strings.Join(candidates, ", "))
 	t.Fatal(msg + "; CUSTOMERAUTH_TEST_BROWSER=1 requires the browser tests")
 	return ""
+}
+
+// startBrowserServer runs the example server for a browser test, with a
+// memory store, fast password hashing, emails into mail and a storefront
+// token the pages must send as X-Shopify-Storefront-Access-Token, or every
+// call is refused. An empty multipassSecret leaves Multipass off.
+func startBrowserServer(t *testing.T, mail *notifytest.Outbox, multipassSecret string) (*server, *httptest.Server) {
+	t.Helper()
+	ts := httptest.NewUnstartedServer(nil)
+	logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+	srv, err := newServer(context.Background(), options{
+		store:           "memory",
+		shopURL:         "http://" + ts.Listener.Addr().String(),
+		notifier:        mail,
+		argon2:          customerauth.Argon2Params{Memory: 64, Iterations: 1, Parallelism: 1},
+		multipassSecret: multipassSecret,
+		storefrontToken: "browser-test-storefront-token",
+		quietAccess:     true,
+		disableCleanup:  true,
+	}, logger)
+	if err != nil {
+		ts.Close()
+		t.Fatal(err)
+	}
+	ts.Config.Handler = srv
+	ts.Start()
+	t.Cleanup(func() {
+		ts.Close()
+		srv.Close()
+	})
+	return srv, ts
 }
 
 // browser is one headless Chromium tab on the example server, with what the
@@ -282,6 +315,52 @@ func (b *browser) text(sel string) string {
 		b.fail("read %s: %v", sel, err)
 	}
 	return strings.TrimSpace(s)
+}
+
+// setValue sets the input's value as a paste would, for a value too long
+// to type key by key.
+func (b *browser) setValue(sel, value string) {
+	b.t.Helper()
+	b.do("set "+sel, chromedp.Evaluate[chromedp.Void](`(() => {
+		const el = document.querySelector(`+js(sel)+`);
+		el.value = `+js(value)+`;
+		el.dispatchEvent(new Event("input", { bubbles: true }));
+	})()`))
+}
+
+// report logs the page's console errors and warnings and how long the test
+// took, and fails the test on an uncaught exception or a content security
+// policy violation. Deferred by each browser test.
+func (b *browser) report(start time.Time) {
+	b.t.Helper()
+	lines, serious := b.problems()
+	for _, l := range lines {
+		b.t.Logf("browser console: %s", l)
+	}
+	if serious {
+		b.t.Error("the pages threw an exception or broke the content security policy; see the console lines above")
+	}
+	b.t.Logf("browser test took %v", time.Since(start).Round(time.Millisecond))
+}
+
+// token returns the customer access token in the browser's cookie; the
+// page's script writes it unescaped, as it is hex.
+func (b *browser) token() string {
+	b.t.Helper()
+	c := b.tokenCookie()
+	if c == nil || c.Value == "" {
+		b.fail("no token cookie")
+	}
+	return c.Value
+}
+
+// mustJSON encodes v, which cannot fail for the strings tests encode.
+func mustJSON(v any) string {
+	out, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return string(out)
 }
 
 // tokenCookie returns the customer_access_token cookie of the server, or

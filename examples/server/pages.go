@@ -78,7 +78,7 @@ const pageSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'se
 // mountPages registers the account pages and their assets:
 //
 //	GET  /                                  redirects to /account
-//	GET  /account                           profile, name change, password change, log out
+//	GET  /account                           profile, name change, password change, address book, log out
 //	GET  /account/login                     log in with email and password
 //	GET  /account/register                  create an account
 //	GET  /account/recover                   ask for a password reset email

@@ -150,6 +150,126 @@ const CUSTOMER_ACCESS_TOKEN_DELETE = `#graphql
   }
 `;
 
+// The address mutations as Hydrogen's account routes send them (the same
+// documents as internal/storefrontdocs), with @inContext and only the id
+// read back.
+const CUSTOMER_ADDRESS_CREATE = `#graphql
+  mutation customerAddressCreate(
+    $address: MailingAddressInput!
+    $customerAccessToken: String!
+    $country: CountryCode
+    $language: LanguageCode
+  ) @inContext(country: $country, language: $language) {
+    customerAddressCreate(
+      address: $address
+      customerAccessToken: $customerAccessToken
+    ) {
+      customerAddress {
+        id
+      }
+      customerUserErrors {
+        code
+        field
+        message
+      }
+    }
+  }
+`;
+
+const CUSTOMER_DEFAULT_ADDRESS_UPDATE = `#graphql
+  mutation customerDefaultAddressUpdate(
+    $addressId: ID!
+    $customerAccessToken: String!
+    $country: CountryCode
+    $language: LanguageCode
+  ) @inContext(country: $country, language: $language) {
+    customerDefaultAddressUpdate(
+      addressId: $addressId
+      customerAccessToken: $customerAccessToken
+    ) {
+      customer {
+        defaultAddress {
+          id
+        }
+      }
+      customerUserErrors {
+        code
+        field
+        message
+      }
+    }
+  }
+`;
+
+const CUSTOMER_ADDRESS_DELETE = `#graphql
+  mutation customerAddressDelete(
+    $customerAccessToken: String!,
+    $id: ID!,
+    $country: CountryCode,
+    $language: LanguageCode
+  ) @inContext(country: $country, language: $language) {
+    customerAddressDelete(customerAccessToken: $customerAccessToken, id: $id) {
+      customerUserErrors {
+        code
+        field
+        message
+      }
+      deletedCustomerAddressId
+    }
+  }
+`;
+
+// The update as a headless client's address form sends it: the whole
+// address read back through a fragment, and the deprecated userErrors
+// beside customerUserErrors.
+const CUSTOMER_ADDRESS_UPDATE = `#graphql
+  mutation customerAddressUpdate($customerAccessToken: String!, $id: ID!, $address: MailingAddressInput!) {
+    customerAddressUpdate(customerAccessToken: $customerAccessToken, id: $id, address: $address) {
+      customerAddress {
+        ...MailingAddressFields
+      }
+      customerUserErrors { code field message }
+      userErrors { field message }
+    }
+  }
+
+  fragment MailingAddressFields on MailingAddress {
+    id
+    firstName
+    lastName
+    name
+    company
+    address1
+    address2
+    city
+    province
+    provinceCode
+    zip
+    country
+    countryCodeV2
+    phone
+    formatted(withName: true)
+    formattedArea
+  }
+`;
+
+// The address book as the account page reads it after each change.
+const CUSTOMER_ADDRESSES = `#graphql
+  query CustomerAddresses($customerAccessToken: String!) {
+    customer(customerAccessToken: $customerAccessToken) {
+      defaultAddress {
+        id
+      }
+      addresses(first: 10) {
+        nodes {
+          id
+          formattedArea
+        }
+      }
+    }
+  }
+`;
+
 let step = 'start';
 
 // request sends one operation and insists on a clean GraphQL answer.
@@ -231,6 +351,8 @@ async function main() {
   assert.equal(data.customer.firstName, 'Augusta', 'customer: firstName read back after customerUpdate');
   assert.equal(data.customer.displayName, 'Augusta Lovelace');
 
+  await addressBook(accessToken);
+
   // customerAccessTokenRenew. expiresAt has whole seconds: wait for the
   // next second so that the renewal visibly moves it.
   await new Promise((resolve) => setTimeout(resolve, 1050 - (Date.now() % 1000)));
@@ -261,6 +383,18 @@ async function main() {
   data = await request('CustomerDetails (deleted token)', CUSTOMER_QUERY, { customerAccessToken: accessToken, country: 'CA' });
   assert.equal(data.customer, null, 'customer: null after customerAccessTokenDelete');
 
+  // An address mutation with the deleted token: refused as a whole, with
+  // ACCESS_DENIED, which the client reports beside the null field.
+  step = 'customerAddressCreate (deleted token)';
+  const denied = await client.request(CUSTOMER_ADDRESS_CREATE, {
+    variables: { customerAccessToken: accessToken, address: { address1: '1 Nowhere Road', country: 'CA' } },
+  });
+  assert.deepEqual(denied.data, { customerAddressCreate: null }, 'deleted token: customerAddressCreate is null');
+  assert.equal(denied.errors?.networkStatusCode, 200, `deleted token: ${JSON.stringify(denied.errors, errorReplacer)}`);
+  assert.equal(denied.errors.graphQLErrors?.length, 1, 'deleted token: one GraphQL error');
+  assert.equal(denied.errors.graphQLErrors[0].message, 'CustomerAddressCreate access denied');
+  assert.equal(denied.errors.graphQLErrors[0].extensions?.code, 'ACCESS_DENIED');
+
   // A wrong storefront access token: HTTP 401 through the client.
   step = 'wrong storefront token';
   const badToken = token.replace(/^./, (c) => (c === '0' ? '1' : '0'));
@@ -279,6 +413,107 @@ async function main() {
     }
   }
   console.log(`ok: @shopify/storefront-api-client 2.0.0 made ${sent.length} requests to ${serverURL.origin} in ${Date.now() - started} ms`);
+}
+
+// addressBook runs the four address mutations with a live token: two
+// creates (the first becomes the default), one refused, an update with
+// Shopify's "?model_name=…" id, a new default, and deleting the default
+// (the other becomes it), then a delete of the deleted address.
+async function addressBook(accessToken) {
+  const ID = /^gid:\/\/shopify\/MailingAddress\/[^?]+$/;
+  const book = async (name) => (await request(name, CUSTOMER_ADDRESSES, { customerAccessToken: accessToken })).customer;
+
+  // customerAddressCreate, by codes; with @inContext, as Hydrogen sends it
+  let data = await request('customerAddressCreate (first)', CUSTOMER_ADDRESS_CREATE, {
+    customerAccessToken: accessToken,
+    country: 'CA',
+    language: 'EN',
+    address: {
+      firstName: 'Ada', lastName: 'Lovelace', address1: '24 Sussex Drive', city: 'Ottawa',
+      province: 'ON', country: 'CA', zip: 'K1M 1M4', phone: '+1 613 555 0123',
+    },
+  });
+  assert.deepEqual(data.customerAddressCreate.customerUserErrors, [], 'customerAddressCreate: customerUserErrors');
+  const first = data.customerAddressCreate.customerAddress.id;
+  assert.match(first, ID, 'customerAddressCreate: customerAddress.id');
+  assert.deepEqual(await book('CustomerAddresses (one)'), {
+    defaultAddress: { id: first },
+    addresses: { nodes: [{ id: first, formattedArea: 'Ottawa, ON, Canada' }] },
+  }, 'the first address is the default');
+
+  // customerAddressCreate, by names
+  data = await request('customerAddressCreate (second)', CUSTOMER_ADDRESS_CREATE, {
+    customerAccessToken: accessToken,
+    address: { firstName: 'Ada', lastName: 'Lovelace', address1: '350 Fifth Avenue', city: 'New York', province: 'New York', country: 'United States', zip: '10118' },
+  });
+  assert.deepEqual(data.customerAddressCreate.customerUserErrors, [], 'customerAddressCreate (second): customerUserErrors');
+  const second = data.customerAddressCreate.customerAddress.id;
+  assert.match(second, ID);
+  assert.notEqual(second, first);
+
+  // A user error: the province is not one of the country's.
+  data = await request('customerAddressCreate (province not in country)', CUSTOMER_ADDRESS_CREATE, {
+    customerAccessToken: accessToken,
+    address: { address1: '845 Sherbrooke Street West', city: 'Montréal', province: 'Texas', country: 'Canada' },
+  });
+  assert.equal(data.customerAddressCreate.customerAddress, null, 'refused address: no customerAddress');
+  assert.deepEqual(data.customerAddressCreate.customerUserErrors, [
+    { code: 'INVALID', field: ['address', 'province'], message: 'Province is not a state or province of Canada' },
+  ], 'refused address: customerUserErrors');
+
+  // customerAddressUpdate, with the query part Shopify appends to ids;
+  // absent fields are kept, an empty one is cleared.
+  data = await request('customerAddressUpdate', CUSTOMER_ADDRESS_UPDATE, {
+    customerAccessToken: accessToken,
+    id: `${second}?model_name=CustomerAddress`,
+    address: { company: 'Analytical Engines', address2: 'Floor 86', zip: '' },
+  });
+  const edited = data.customerAddressUpdate;
+  assert.deepEqual(edited.customerUserErrors, [], 'customerAddressUpdate: customerUserErrors');
+  assert.deepEqual(edited.userErrors, [], 'customerAddressUpdate: userErrors');
+  assert.deepEqual(edited.customerAddress, {
+    id: second,
+    firstName: 'Ada',
+    lastName: 'Lovelace',
+    name: 'Ada Lovelace',
+    company: 'Analytical Engines',
+    address1: '350 Fifth Avenue',
+    address2: 'Floor 86',
+    city: 'New York',
+    province: 'New York',
+    provinceCode: 'NY',
+    zip: null,
+    country: 'United States',
+    countryCodeV2: 'US',
+    phone: null,
+    formatted: ['Ada Lovelace', 'Analytical Engines', '350 Fifth Avenue', 'Floor 86', 'New York NY', 'United States'],
+    formattedArea: 'New York, NY, United States',
+  }, 'customerAddressUpdate: the address as stored');
+
+  // customerDefaultAddressUpdate
+  data = await request('customerDefaultAddressUpdate', CUSTOMER_DEFAULT_ADDRESS_UPDATE, {
+    customerAccessToken: accessToken,
+    addressId: second,
+  });
+  assert.deepEqual(data.customerDefaultAddressUpdate, {
+    customer: { defaultAddress: { id: second } },
+    customerUserErrors: [],
+  }, 'customerDefaultAddressUpdate');
+
+  // customerAddressDelete of the default: the other address becomes it.
+  data = await request('customerAddressDelete', CUSTOMER_ADDRESS_DELETE, { customerAccessToken: accessToken, id: second });
+  assert.deepEqual(data.customerAddressDelete, { customerUserErrors: [], deletedCustomerAddressId: second }, 'customerAddressDelete');
+  assert.deepEqual(await book('CustomerAddresses (after delete)'), {
+    defaultAddress: { id: first },
+    addresses: { nodes: [{ id: first, formattedArea: 'Ottawa, ON, Canada' }] },
+  }, 'after deleting the default, the remaining address is the default');
+
+  // Deleting it again: NOT_FOUND on the id.
+  data = await request('customerAddressDelete (again)', CUSTOMER_ADDRESS_DELETE, { customerAccessToken: accessToken, id: second });
+  assert.deepEqual(data.customerAddressDelete, {
+    customerUserErrors: [{ code: 'NOT_FOUND', field: ['id'], message: 'Address does not exist' }],
+    deletedCustomerAddressId: null,
+  }, 'customerAddressDelete of a deleted address');
 }
 
 main().catch((err) => {

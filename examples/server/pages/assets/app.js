@@ -125,6 +125,124 @@ fragment CustomerDetails on Customer {
     customerUserErrors { code field message }
   }
 }`,
+    // The address mutations of Hydrogen's account routes; they read back
+    // only ids, and the page reads the list again after each.
+    addressCreate: `mutation customerAddressCreate(
+  $address: MailingAddressInput!
+  $customerAccessToken: String!
+  $country: CountryCode
+  $language: LanguageCode
+) @inContext(country: $country, language: $language) {
+  customerAddressCreate(
+    address: $address
+    customerAccessToken: $customerAccessToken
+  ) {
+    customerAddress {
+      id
+    }
+    customerUserErrors {
+      code
+      field
+      message
+    }
+  }
+}`,
+    addressUpdate: `mutation customerAddressUpdate(
+  $address: MailingAddressInput!
+  $customerAccessToken: String!
+  $id: ID!
+  $country: CountryCode
+  $language: LanguageCode
+) @inContext(country: $country, language: $language) {
+  customerAddressUpdate(
+    address: $address
+    customerAccessToken: $customerAccessToken
+    id: $id
+  ) {
+    customerAddress {
+      id
+    }
+    customerUserErrors {
+      code
+      field
+      message
+    }
+  }
+}`,
+    addressDelete: `mutation customerAddressDelete(
+  $customerAccessToken: String!,
+  $id: ID!,
+  $country: CountryCode,
+  $language: LanguageCode
+) @inContext(country: $country, language: $language) {
+  customerAddressDelete(customerAccessToken: $customerAccessToken, id: $id) {
+    customerUserErrors {
+      code
+      field
+      message
+    }
+    deletedCustomerAddressId
+  }
+}`,
+    defaultAddress: `mutation customerDefaultAddressUpdate(
+  $addressId: ID!
+  $customerAccessToken: String!
+  $country: CountryCode
+  $language: LanguageCode
+) @inContext(country: $country, language: $language) {
+  customerDefaultAddressUpdate(
+    addressId: $addressId
+    customerAccessToken: $customerAccessToken
+  ) {
+    customer {
+      defaultAddress {
+        id
+      }
+    }
+    customerUserErrors {
+      code
+      field
+      message
+    }
+  }
+}`,
+    // Ours, not a template's: CustomerDetails reads only the first six
+    // addresses, and a customer may keep many more, each of which the
+    // address book must show to be edited or deleted. The same fragment,
+    // page by page.
+    addresses: `query CustomerAddresses($customerAccessToken: String!, $first: Int!, $after: String) {
+  customer(customerAccessToken: $customerAccessToken) {
+    defaultAddress {
+      id
+    }
+    addresses(first: $first, after: $after) {
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          ...AddressPartial
+        }
+      }
+    }
+  }
+}
+
+fragment AddressPartial on MailingAddress {
+  id
+  formatted
+  firstName
+  lastName
+  company
+  address1
+  address2
+  country
+  province
+  city
+  zip
+  phone
+}`,
   };
 
   // ---- Talking to the API ------------------------------------------------
@@ -246,6 +364,14 @@ fragment CustomerDetails on Customer {
     resetToken: 'Reset link',
     activationUrl: 'Activation link',
     activationToken: 'Activation link',
+    // MailingAddressInput, as the address form labels them.
+    company: 'Company',
+    address1: 'Address',
+    address2: 'Apartment, suite, etc.',
+    city: 'City',
+    country: 'Country',
+    province: 'State or province',
+    zip: 'Postal code',
   };
 
   function fieldName(e) {
@@ -265,11 +391,16 @@ fragment CustomerDetails on Customer {
   }
 
   // A message for every CustomerErrorCode, worded for the form at hand
-  // (ctx: login, register, recover, reset, activate, profile, password).
+  // (ctx: login, register, recover, reset, activate, profile, password,
+  // address).
   const CODE_MESSAGES = {
     ALREADY_ENABLED: () => 'This account is already active. Log in with your password, or reset it if you forgot it.',
     BAD_DOMAIN: () => "The part of your email after the @ doesn't look right. Check it for typos.",
-    BLANK: (e, ctx) => label(e, ctx) + ' is required.',
+    // An address is blank only as a whole: the server names address1,
+    // but any one of the place fields would do.
+    BLANK: (e, ctx) => ctx === 'address' && fieldName(e) === 'address1'
+      ? 'Enter where the address is: at least a street, city, postal code, state or country.'
+      : label(e, ctx) + ' is required.',
     CONTAINS_HTML_TAGS: (e) => label(e) + " can't contain HTML tags.",
     CONTAINS_URL: (e) => label(e) + " can't contain a web address.",
     CUSTOMER_DISABLED: (e, ctx) => ctx === 'register'
@@ -291,11 +422,33 @@ fragment CustomerDetails on Customer {
         case 'activationUrl':
         case 'activationToken':
           return 'This activation link is incomplete. Open the whole link from the email.';
+        case 'country':
+          return "We don't know this country. Enter its name or two-letter code, like Canada or CA.";
+        case 'province': {
+          // The server names the country it judged by ("… of Canada"),
+          // which may differ from what was typed ("CA").
+          const m = /\bof (.+?)\.?$/.exec(e.message || '');
+          return "This isn't a state or province of " + (m ? m[1] : 'the country above') +
+            '. Check the spelling, or enter its code (like ON for Ontario).';
+        }
+        case 'address': {
+          // On the whole address: the customer has as many as the shop keeps.
+          const n = firstNumber(e.message);
+          return "You've saved as many addresses as an account can keep" + (n ? ' (' + n + ')' : '') +
+            '. Delete one before adding another.';
+        }
+      }
+      // Names and address lines refuse what would break an envelope's line
+      // or turn its text around.
+      if (/control characters|UTF-8/i.test(e.message || '')) {
+        return label(e) + " can't contain line breaks, tabs or invisible formatting characters.";
       }
       return label(e) + " isn't valid.";
     },
     INVALID_MULTIPASS_REQUEST: () => "We couldn't sign you in from the other site. Please try again from there.",
-    NOT_FOUND: () => "We couldn't find that account.",
+    NOT_FOUND: (e, ctx) => ctx === 'address'
+      ? 'This address no longer exists: it may have been deleted in another window. The list below shows your addresses as they are now.'
+      : "We couldn't find that account.",
     PASSWORD_STARTS_OR_ENDS_WITH_WHITESPACE: () => "Your password can't start or end with a space.",
     TAKEN: (e) => {
       switch (fieldName(e)) {
@@ -344,7 +497,7 @@ fragment CustomerDetails on Customer {
           ? 'Too many login attempts. Please wait a few minutes, then try again.'
           : 'Too many attempts. Please wait a few minutes, then try again.';
       case 'ACCESS_DENIED':
-        return ctx === 'profile' || ctx === 'password' || ctx === 'account'
+        return ctx === 'profile' || ctx === 'password' || ctx === 'address' || ctx === 'account'
           ? 'Your session has expired. Please log in again.'
           : "The shop doesn't allow this right now (access denied).";
       case 'UNAUTHORIZED':
@@ -373,26 +526,68 @@ fragment CustomerDetails on Customer {
     box.appendChild(ul);
   }
 
+  // describedBy adds id to, or removes it from, the element's
+  // aria-describedby, keeping the hint that may be there already.
+  function describedBy(el, id, on) {
+    const ids = (el.getAttribute('aria-describedby') || '').split(/\s+/).filter((x) => x && x !== id);
+    if (on) ids.push(id);
+    if (ids.length) el.setAttribute('aria-describedby', ids.join(' '));
+    else el.removeAttribute('aria-describedby');
+  }
+
   function clearMessages(form, box) {
     box.textContent = '';
     box.className = 'message';
     for (const el of form.querySelectorAll('[aria-invalid]')) {
+      const own = el.getAttribute('aria-errormessage');
+      if (own && own !== box.id) describedBy(el, own, false);
       el.removeAttribute('aria-invalid');
       el.removeAttribute('aria-errormessage');
     }
+    for (const el of form.querySelectorAll('.field-error')) {
+      el.textContent = '';
+      el.hidden = true;
+    }
   }
 
+  // showUserErrors marks the fields the errors name. A field with an error
+  // line of its own (the element with the input's id and "-error") gets its
+  // message there, next to it, and box says how many fields to fix; the
+  // other messages go into box.
   function showUserErrors(form, box, errors, ctx) {
-    showMessage(box, 'error', [...new Set(errors.map((e) => describeUserError(e, ctx)))]);
+    const general = [];
+    const beside = new Set();
     let first = null;
     for (const e of errors) {
+      const text = describeUserError(e, ctx);
       const name = fieldName(e);
       const input = name && form.elements.namedItem(name);
-      if (!input || !input.setAttribute) continue;
+      if (!input || !input.setAttribute) {
+        general.push(text);
+        continue;
+      }
+      const own = input.id ? document.getElementById(input.id + '-error') : null;
       input.setAttribute('aria-invalid', 'true');
-      input.setAttribute('aria-errormessage', box.id);
+      if (own) {
+        if (!own.textContent.includes(text)) own.textContent = own.textContent ? own.textContent + ' ' + text : text;
+        own.hidden = false;
+        input.setAttribute('aria-errormessage', own.id);
+        // Read with the field, where aria-errormessage is not supported.
+        describedBy(input, own.id, true);
+        beside.add(name);
+      } else {
+        general.push(text);
+        input.setAttribute('aria-errormessage', box.id);
+      }
       first = first || input;
     }
+    const lines = [...new Set(general)];
+    if (beside.size) {
+      lines.unshift(beside.size === 1
+        ? 'Please correct the field marked below.'
+        : 'Please correct the ' + beside.size + ' fields marked below.');
+    }
+    showMessage(box, 'error', lines);
     if (first) first.focus();
   }
 
@@ -439,22 +634,28 @@ fragment CustomerDetails on Customer {
       return;
     }
     if (err instanceof ApiError) {
-      if (err.code === 'ACCESS_DENIED' && (ctx === 'profile' || ctx === 'password')) {
-        // Most likely the token was revoked or expired: check, and if so
-        // start over at the login page.
-        const still = await currentCustomer().catch(() => null);
-        if (!still) {
-          await endSession();
-          location.replace('/account/login?expired=1');
-          return;
-        }
-      }
+      if ((ctx === 'profile' || ctx === 'password' || ctx === 'address') && await leaveIfLoggedOut(err)) return;
       if (err.code === 'INTERNAL_SERVER_ERROR' || err.code === 'NETWORK') console.warn('customerauth:', err.message);
       showMessage(box, 'error', [describeApiError(err, ctx)]);
       return;
     }
     console.error(err);
     showMessage(box, 'error', ['Something went wrong. Please try again.']);
+  }
+
+  // leaveIfLoggedOut starts over at the login page when err is ACCESS_DENIED
+  // because the customer's token no longer works: it expired, or a logout
+  // or password change elsewhere revoked it. The token is checked first,
+  // since a storefront token without the customer scopes is ACCESS_DENIED
+  // too, and logging in again would not help with that. When the check
+  // itself fails (offline), the token may still be good: stay.
+  async function leaveIfLoggedOut(err) {
+    if (!(err instanceof ApiError) || err.code !== 'ACCESS_DENIED') return false;
+    const still = await currentCustomer().catch(() => undefined);
+    if (still !== null) return false;
+    await endSession();
+    location.replace('/account/login?expired=1');
+    return true;
   }
 
   function mismatch(field) {
@@ -478,6 +679,324 @@ fragment CustomerDetails on Customer {
 
   function ready() {
     body.dataset.ready = 'true';
+  }
+
+  // ---- The address book ------------------------------------------------------
+
+  // ADDRESS_FIELDS are the MailingAddressInput fields of the address form,
+  // each an input of that name.
+  const ADDRESS_FIELDS = ['firstName', 'lastName', 'company', 'address1', 'address2', 'city', 'country', 'province', 'zip', 'phone'];
+  // CustomerDetails reads this many addresses: a customer with as many may
+  // have more.
+  const DETAILS_ADDRESSES = 6;
+  // Addresses per CustomerAddresses request; the server allows up to 250
+  // and keeps 100 a customer by default.
+  const ADDRESS_PAGE = 50;
+
+  // addressBook runs the Addresses card of the account page: the list, with
+  // the default first and marked, and one form to add or edit an address.
+  // Every change is one of the storefront's mutations, after which the list
+  // is read again from the server, which decides what the default is (the
+  // first address, or the oldest remaining after the default is deleted).
+  function addressBook() {
+    const listBox = $('#addresses-message');
+    const list = $('#address-list');
+    const empty = $('#addresses-empty');
+    const addButton = $('#address-add');
+    const form = $('#address-form');
+    const formBox = $('#address-message');
+    const defaultField = $('#address-default-field');
+    let addresses = [];
+    let defaultId = '';
+    let editing = null; // the address in the form, null when adding
+    let busy = false;
+
+    function lines(a) {
+      const name = [a.firstName, a.lastName].filter(Boolean).join(' ');
+      return [name, ...(a.formatted || []), a.phone].filter(Boolean);
+    }
+
+    function button(action, text, describes) {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.className = 'secondary';
+      b.dataset.action = action;
+      b.textContent = text;
+      // "Edit" alone does not say which address to a screen reader.
+      b.setAttribute('aria-describedby', describes);
+      return b;
+    }
+
+    function render(def, all) {
+      defaultId = def;
+      const rest = all.filter((a) => a.id !== def);
+      const first = all.filter((a) => a.id === def);
+      addresses = first.concat(rest);
+      list.textContent = '';
+      addresses.forEach((a, i) => {
+        const isDefault = a.id === def;
+        const li = document.createElement('li');
+        li.dataset.addressId = a.id;
+        const linesId = 'address-lines-' + i;
+        if (isDefault) {
+          li.className = 'is-default';
+          li.dataset.default = 'true';
+          const badge = document.createElement('span');
+          badge.className = 'badge';
+          badge.textContent = 'Default address';
+          li.appendChild(badge);
+        }
+        const addr = document.createElement('address');
+        addr.id = linesId;
+        for (const line of lines(a)) {
+          const div = document.createElement('div');
+          div.textContent = line;
+          addr.appendChild(div);
+        }
+        li.appendChild(addr);
+        const actions = document.createElement('div');
+        actions.className = 'actions';
+        actions.appendChild(button('edit', 'Edit', linesId));
+        if (!isDefault) actions.appendChild(button('default', 'Make default', linesId));
+        actions.appendChild(button('delete', 'Delete', linesId));
+        li.appendChild(actions);
+        // Deleting is for good: ask on the page, where a test and a screen
+        // reader see the question, rather than in a confirm() dialog.
+        const confirm = document.createElement('div');
+        confirm.className = 'confirm';
+        confirm.hidden = true;
+        const q = document.createElement('p');
+        q.textContent = 'Delete this address?';
+        confirm.appendChild(q);
+        const yesNo = document.createElement('div');
+        yesNo.className = 'actions';
+        yesNo.appendChild(button('confirm-delete', 'Yes, delete it', linesId));
+        yesNo.appendChild(button('cancel-delete', 'Keep it', linesId));
+        confirm.appendChild(yesNo);
+        li.appendChild(confirm);
+        list.appendChild(li);
+      });
+      list.hidden = addresses.length === 0;
+      empty.hidden = addresses.length > 0;
+      // The address being edited is gone: deleted here or elsewhere.
+      if (editing && !addresses.some((a) => a.id === editing.id)) closeForm();
+    }
+
+    function fromCustomer(c) {
+      render(c.defaultAddress ? c.defaultAddress.id : '', c.addresses.edges.map((e) => e.node));
+    }
+
+    // refresh reads every address, page by page.
+    async function refresh() {
+      const all = [];
+      let after = null;
+      let def = '';
+      for (;;) {
+        const data = await graphql(DOCS.addresses, { customerAccessToken: cfg.customerToken, first: ADDRESS_PAGE, after });
+        const c = data.customer;
+        // A token that finds no customer is as good as refused.
+        if (!c) throw new ApiError([{ message: 'customer access denied', extensions: { code: 'ACCESS_DENIED' } }], 200);
+        def = c.defaultAddress ? c.defaultAddress.id : '';
+        const page = c.addresses;
+        for (const e of page.edges) all.push(e.node);
+        if (!page.pageInfo.hasNextPage || !page.edges.length || !page.pageInfo.endCursor) break;
+        after = page.pageInfo.endCursor;
+      }
+      render(def, all);
+    }
+
+    // failed shows what went wrong with a list action, or with the form
+    // once the form is closed.
+    async function failed(err, prefix) {
+      const say = (lines) => showMessage(listBox, 'error', prefix ? [prefix, ...lines] : lines);
+      if (err instanceof UserErrors) {
+        say([...new Set(err.errors.map((e) => describeUserError(e, 'address')))]);
+        // Gone elsewhere: show the list as it is now.
+        if (err.errors.some((e) => e.code === 'NOT_FOUND')) await refresh().catch(() => {});
+        return;
+      }
+      if (await leaveIfLoggedOut(err)) return;
+      if (!(err instanceof ApiError)) console.error(err);
+      else if (err.code === 'INTERNAL_SERVER_ERROR' || err.code === 'NETWORK') console.warn('customerauth:', err.message);
+      say([err instanceof ApiError ? describeApiError(err, 'address') : 'Something went wrong. Please try again.']);
+    }
+
+    function setBusy(on) {
+      busy = on;
+      if (on) list.setAttribute('aria-busy', 'true');
+      else list.removeAttribute('aria-busy');
+      for (const b of list.querySelectorAll('button')) b.disabled = on;
+      addButton.disabled = on;
+    }
+
+    async function makeDefault(id) {
+      const data = await graphql(DOCS.defaultAddress, { customerAccessToken: cfg.customerToken, addressId: id });
+      check(data.customerDefaultAddressUpdate);
+    }
+
+    function summary(id) {
+      const a = addresses.find((x) => x.id === id);
+      return a ? (a.address1 || lines(a)[0] || '') : '';
+    }
+
+    // ---- The form ----
+
+    function openForm(a) {
+      editing = a;
+      clearMessages(form, formBox);
+      $('#address-form-heading').textContent = a ? 'Edit address' : 'Add a new address';
+      $('#address-submit').textContent = a ? 'Save address' : 'Add address';
+      for (const f of ADDRESS_FIELDS) form.elements.namedItem(f).value = a ? (a[f] || '') : '';
+      const box = $('#address-default');
+      box.checked = false;
+      // The first address is the default anyway, and the default cannot
+      // be un-made, only replaced by another.
+      defaultField.hidden = a ? a.id === defaultId : addresses.length === 0;
+      form.hidden = false;
+      addButton.hidden = true;
+      addButton.setAttribute('aria-expanded', 'true');
+      $('#address-first-name').focus();
+    }
+
+    function closeForm() {
+      editing = null;
+      form.hidden = true;
+      clearMessages(form, formBox);
+      addButton.hidden = false;
+      addButton.setAttribute('aria-expanded', 'false');
+    }
+
+    addButton.addEventListener('click', () => {
+      listBox.textContent = '';
+      listBox.className = 'message';
+      openForm(null);
+    });
+    $('#address-cancel').addEventListener('click', () => {
+      closeForm();
+      addButton.focus();
+    });
+    form.addEventListener('keydown', (ev) => {
+      if (ev.key === 'Escape' && form.getAttribute('aria-busy') !== 'true') {
+        closeForm();
+        addButton.focus();
+      }
+    });
+
+    bindForm(form, formBox, 'address', async (v) => {
+      listBox.textContent = '';
+      listBox.className = 'message';
+      // Every field is sent: on an update an empty one clears what was
+      // stored, which is what emptying a field in the form means.
+      const address = {};
+      for (const f of ADDRESS_FIELDS) address[f] = String(v[f] || '').trim();
+      const was = editing;
+      let id;
+      setBusy(true);
+      try {
+        try {
+          if (was) {
+            const data = await graphql(DOCS.addressUpdate, { customerAccessToken: cfg.customerToken, id: was.id, address });
+            id = check(data.customerAddressUpdate).customerAddress.id;
+          } else {
+            const data = await graphql(DOCS.addressCreate, { customerAccessToken: cfg.customerToken, address });
+            id = check(data.customerAddressCreate).customerAddress.id;
+          }
+        } catch (err) {
+          if (was && err instanceof UserErrors && err.errors.some((e) => e.code === 'NOT_FOUND' && fieldName(e) === 'id')) {
+            // Deleted meanwhile: nothing left to edit.
+            closeForm();
+            await failed(err);
+            $('#addresses-heading').focus();
+            return;
+          }
+          throw err;
+        }
+        // Saved. From here on the form is done with, whatever else fails.
+        closeForm();
+        let note = was ? 'Address saved.' : 'Address added.';
+        if (v.makeDefault && id !== defaultId) {
+          try {
+            await makeDefault(id);
+            note = was ? 'Address saved. It is now your default address.' : 'Address added as your default address.';
+          } catch (err) {
+            await refresh().catch(() => {});
+            await failed(err, (was ? 'Address saved' : 'Address added') + ", but we couldn't make it your default:");
+            return;
+          }
+        }
+        try {
+          await refresh();
+        } catch (err) {
+          await failed(err, note);
+          return;
+        }
+        showMessage(listBox, 'success', [note]);
+        $('#addresses-heading').focus();
+      } finally {
+        setBusy(false);
+      }
+    });
+
+    // ---- The list ----
+
+    list.addEventListener('click', async (ev) => {
+      const b = ev.target.closest('button[data-action]');
+      if (!b || busy) return;
+      const li = b.closest('li');
+      const a = addresses.find((x) => x.id === li.dataset.addressId);
+      if (!a) return;
+      const confirm = li.querySelector('.confirm');
+      switch (b.dataset.action) {
+        case 'edit':
+          listBox.textContent = '';
+          listBox.className = 'message';
+          openForm(a);
+          return;
+        case 'delete':
+          confirm.hidden = false;
+          confirm.querySelector('[data-action=confirm-delete]').focus();
+          return;
+        case 'cancel-delete':
+          confirm.hidden = true;
+          li.querySelector('[data-action=delete]').focus();
+          return;
+      }
+      listBox.textContent = '';
+      listBox.className = 'message';
+      setBusy(true);
+      try {
+        let note;
+        if (b.dataset.action === 'default') {
+          await makeDefault(a.id);
+          note = 'Your default address is now ' + summary(a.id) + '.';
+          await refresh();
+        } else if (b.dataset.action === 'confirm-delete') {
+          const wasDefault = a.id === defaultId;
+          const data = await graphql(DOCS.addressDelete, { customerAccessToken: cfg.customerToken, id: a.id });
+          check(data.customerAddressDelete);
+          await refresh();
+          note = 'Address deleted.';
+          if (wasDefault && defaultId) note += ' Your default address is now ' + summary(defaultId) + '.';
+        } else {
+          return;
+        }
+        showMessage(listBox, 'success', [note]);
+        $('#addresses-heading').focus();
+      } catch (err) {
+        await failed(err);
+      } finally {
+        setBusy(false);
+      }
+    });
+
+    return {
+      // start shows the addresses CustomerDetails read, reading them all
+      // when it may not have.
+      async start(customer) {
+        fromCustomer(customer);
+        if (customer.addresses.edges.length >= DETAILS_ADDRESSES) await refresh().catch(failed);
+      },
+    };
   }
 
   // ---- Pages ---------------------------------------------------------------
@@ -585,6 +1104,7 @@ fragment CustomerDetails on Customer {
       $('#password-username').value = c.email;
     };
     show(customer);
+    await addressBook().start(customer);
     $('#loading').hidden = true;
     $('#account').hidden = false;
 
