@@ -1,8 +1,11 @@
 package customerauth
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"strings"
 	"testing"
 
@@ -64,7 +67,7 @@ func lexStream(doc string) ([]lexer.Token, error) {
 func checkScanMatchesGraphQLGo(t *testing.T, doc string) {
 	t.Helper()
 	// Limits out of the way: every document goes through the whole scan.
-	l := RequestLimits{MaxTokens: 1 << 30, MaxNesting: 1 << 30}
+	l := RequestLimits{MaxTokens: 1 << 30, MaxNesting: 1 << 30, MaxNameLength: 1 << 30}
 
 	want, wantErr := lexStream(doc)
 	sc := docScanner{body: doc}
@@ -93,7 +96,7 @@ func checkScanMatchesGraphQLGo(t *testing.T, doc string) {
 		from = got.end
 	}
 
-	_, _, gerr := scanDocument(doc, l)
+	_, gerr := scanDocument(doc, l)
 	_, perr := parser.Parse(parser.ParseParams{Source: &source.Source{Body: []byte(doc), Name: sourceName}})
 	switch {
 	case gerr == nil && perr == nil:
@@ -155,39 +158,70 @@ var padUnits = []string{" ", "x", "\n", "é", "\uFEFF", `\"`, "# x\n", "0", ",",
 
 // FuzzGuardCost pads an arbitrary document with 16 KiB of one of padUnits
 // at an arbitrary place, the way the pathological shapes are built, and
-// bounds the cost of the guard and of graphql-go's parse as
-// TestGuardCostIsLinear does, without timing anything: the characters the
-// scan looks at, and the bytes allocated by scan and parse per byte of
-// document. A document the scan passes must parse: graphql-go's syntax
+// bounds the cost of the guard, of graphql-go's parse and of the whole of
+// prepare (guard, parse, validation) as TestGuardCostIsLinear does,
+// without timing anything: the characters the scan looks at, the bytes
+// allocated by scan and parse per byte of document, and the bytes prepare
+// allocates for the padding: padding twice as long (the same unit at the
+// same place, so the document means the same) may cost only a linear
+// amount more. A document the scan passes must parse: graphql-go's syntax
 // error path, the quadratic one, is never reached.
 func FuzzGuardCost(f *testing.F) {
 	for i, doc := range guardSeeds() {
 		f.Add(doc, uint(len(doc)/2), uint8(i))
 	}
+	for i, doc := range validationCorpus() {
+		f.Add(doc, uint(len(doc)), uint8(i))
+	}
+	for i, s := range validationShapes {
+		f.Add(s.doc(2<<10), uint(0), uint8(i))
+	}
 	limits := RequestLimits{}.withDefaults()
+	svc, err := New(Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), DocumentCache: -1})
+	if err != nil {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, doc string, at uint, unit uint8) {
 		if len(doc) > 4<<10 {
 			return
 		}
 		pad := padUnits[int(unit)%len(padUnits)]
 		cut := int(at % uint(len(doc)+1))
-		doc = doc[:cut] + strings.Repeat(pad, (16<<10)/len(pad)) + doc[cut:]
+		padded := func(size int) string {
+			return doc[:cut] + strings.Repeat(pad, size/len(pad)) + doc[cut:]
+		}
+		doc16, doc32 := padded(16<<10), padded(32<<10)
 
-		refused := checkScanSteps(t, doc)
+		refused := checkScanSteps(t, doc16)
 		alloc := allocatedBy(func() {
-			_, _, gerr := scanDocument(doc, limits)
+			_, gerr := scanDocument(doc16, limits)
 			if gerr != nil || refused {
 				return
 			}
-			if _, err := parser.Parse(parser.ParseParams{Source: &source.Source{Body: []byte(doc), Name: sourceName}}); err != nil {
+			if _, err := parser.Parse(parser.ParseParams{Source: &source.Source{Body: []byte(doc16), Name: sourceName}}); err != nil {
 				t.Fatalf("the scan passed a document graphql-go refuses: %.200s", err)
 			}
 		})
 		// Scan and a successful parse allocate tens of bytes per byte of
 		// document (a storefront document: 35); graphql-go's error path
 		// at column 16k would allocate 128 MB.
-		if alloc > 200*uint64(len(doc))+1<<20 {
-			t.Errorf("scan and parse allocated %d bytes for %d bytes of document", alloc, len(doc))
+		if alloc > 200*uint64(len(doc16))+1<<20 {
+			t.Errorf("scan and parse allocated %d bytes for %d bytes of document", alloc, len(doc16))
+		}
+
+		ctx := context.Background()
+		a16 := allocatedBy(func() { svc.api.prepare(ctx, doc16) })
+		a32 := allocatedBy(func() { svc.api.prepare(ctx, doc32) })
+		// Validation costs at most a few thousand bytes per byte of the
+		// document's content (TestGuardCostIsLinear), and the padding
+		// what scan and parse spend on it; errors located by a regular
+		// expression over the whole text, the quadratic path, cost more
+		// than a megabyte each for 16 KiB of lines.
+		if a16 > 5000*uint64(len(doc))+300*uint64(len(doc16))+2<<20 {
+			t.Errorf("prepare allocated %d bytes for %d bytes of document (%d before padding)", a16, len(doc16), len(doc))
+		}
+		if a32 > a16 && a32-a16 > 300*uint64(len(doc32)-len(doc16))+1<<20 {
+			t.Errorf("prepare allocated %d bytes for %d bytes of document, %d for %d", a32, len(doc32), a16, len(doc16))
 		}
 	})
 }

@@ -58,7 +58,7 @@ func FastCompiles(s *Service, query, opName string) bool {
 // nothing ran), ref through graphql.Execute. compiled is false when the
 // document is refused or the fast path declines it.
 func FastRunners(s *Service, query, opName string) (fast func(ctx context.Context, vars map[string]any) ([]byte, bool), ref func(ctx context.Context, vars map[string]any) []byte, compiled bool) {
-	doc, _, errs := s.api.prepare(query)
+	doc, _, errs := s.api.prepare(context.Background(), query)
 	if errs != nil {
 		return nil, nil, false
 	}

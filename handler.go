@@ -1,6 +1,7 @@
 package customerauth
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -12,6 +13,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/graphql-go/graphql"
 	"github.com/graphql-go/graphql/gqlerrors"
@@ -73,21 +75,40 @@ func (e *endpoint) serve(w http.ResponseWriter, r *http.Request, fast bool) (ser
 		writeJSON(w, http.StatusBadRequest, response{Errors: []gqlerrors.FormattedError{plainError("Parameter 'query' must be present.", "BAD_REQUEST")}})
 		return false
 	}
-	doc, fd, errs := e.prepare(req.Query)
+	doc, fd, errs := e.prepare(ctx, req.Query)
 	if errs != nil {
 		writeJSON(w, http.StatusOK, response{Errors: errs})
 		return false
 	}
-	if r.Method == http.MethodGet && isMutation(doc, req.OperationName) {
+	// The operation is chosen here, as graphql.Execute would choose it, so
+	// that a name the document lacks is answered as the client's mistake
+	// it is (graphql-go reports it as an error without a type, which
+	// publicErrors would log and hide as an internal one), and so that the
+	// GET rule looks at the operation that would run. The answer is a 200,
+	// as for the document's other errors: over application/json, Shopify
+	// and graphql-go/handler answer a 400 only for a body that is not a
+	// GraphQL request.
+	op, oerr := selectOperation(doc, req.OperationName)
+	if oerr != nil {
+		writeJSON(w, http.StatusOK, response{Errors: []gqlerrors.FormattedError{plainError(oerr.msg, oerr.code)}})
+		return false
+	}
+	if r.Method == http.MethodGet && op.Operation == ast.OperationTypeMutation {
 		w.Header().Set("Allow", "POST")
 		writeJSON(w, http.StatusMethodNotAllowed, response{Errors: []gqlerrors.FormattedError{plainError("Mutations must be sent with POST.", "BAD_REQUEST")}})
+		return false
+	}
+	// A cached document skips prepare's checks: a client that has gone
+	// runs nothing.
+	if errs := requestGone(ctx); errs != nil {
+		writeJSON(w, http.StatusOK, response{Errors: errs})
 		return false
 	}
 	// Cached documents run on their compiled plan (internal/fastpath)
 	// unless it declines the operation or the variables; graphql.Execute
 	// answers the rest.
 	if fast && fd != nil {
-		if p := fd.Plan(e.gql.schema, req.OperationName); p != nil && e.serveFast(ctx, w, p, req.Variables) {
+		if p := fd.Plan(e.gql.schema, req.OperationName); p != nil && e.serveFast(ctx, w, p, req.Query, req.Variables) {
 			return true
 		}
 	}
@@ -98,7 +119,7 @@ func (e *endpoint) serve(w http.ResponseWriter, r *http.Request, fast bool) (ser
 		Args:          req.Variables,
 		Context:       WithVariables(ctx, req.Variables),
 	})
-	writeJSON(w, http.StatusOK, response{Data: res.Data, Errors: e.publicErrors(ctx, res.Errors)})
+	writeJSON(w, http.StatusOK, response{Data: res.Data, Errors: e.publicErrors(ctx, locateErrors(req.Query, res.Errors))})
 	return false
 }
 
@@ -114,7 +135,19 @@ const maxCachedDocument = 8 << 10
 // useful entries out for free. Only a kept document comes with the
 // fastpath.Document that compiles and keeps its plans (fd); the others are
 // answered by graphql.Execute.
-func (e *endpoint) prepare(query string) (doc *ast.Document, fd *fastpath.Document, errs []gqlerrors.FormattedError) {
+//
+// Every phase costs time linear in the length of query (see
+// document_guard.go): the scan, graphql-go's parser, the tree guards and
+// the validation, whose rules the guards keep from their quadratic cases.
+// Between phases, a request whose client has gone (ctx done) stops.
+//
+// The tree keeps no reference to the text (ParseOptions.NoSource), so
+// graphql-go gives every error located in it line 1 and the byte offset as
+// column, cheaply; locateErrors computes the real locations of all of a
+// request's errors in one pass over the text. graphql-go would compute
+// each one with a regular expression over the whole text: a thousand
+// errors in a document of a megabyte took minutes.
+func (e *endpoint) prepare(ctx context.Context, query string) (doc *ast.Document, fd *fastpath.Document, errs []gqlerrors.FormattedError) {
 	if e.docs != nil {
 		if fd, ok := e.docs.Get(query); ok {
 			return fd.AST(), fd, nil
@@ -122,27 +155,41 @@ func (e *endpoint) prepare(query string) (doc *ast.Document, fd *fastpath.Docume
 	}
 	// The document is measured as text, then as a tree, before graphql-go
 	// recurses through it: see Limits.
-	switch nesting, tokens, gerr := scanDocument(query, e.limits); {
-	case gerr != nil:
+	m, gerr := scanDocument(query, e.limits)
+	if gerr == nil {
+		gerr = m.exceeded(query, e.limits)
+	}
+	if gerr != nil {
 		return nil, nil, []gqlerrors.FormattedError{gerr.formatted()}
-	case nesting > e.limits.MaxNesting:
-		return nil, nil, []gqlerrors.FormattedError{plainError(fmt.Sprintf("Document nests deeper than %d levels.", e.limits.MaxNesting), "MAX_DEPTH_EXCEEDED")}
-	case tokens > e.limits.MaxTokens:
-		return nil, nil, []gqlerrors.FormattedError{plainError(fmt.Sprintf("Document has more than %d tokens.", e.limits.MaxTokens), "MAX_TOKENS_EXCEEDED")}
 	}
-	src := source.NewSource(&source.Source{Body: []byte(query), Name: "GraphQL request"})
-	doc, err := parser.Parse(parser.ParseParams{Source: src})
+	if errs := requestGone(ctx); errs != nil {
+		return nil, nil, errs
+	}
+	doc, err := parser.Parse(parser.ParseParams{
+		Source:  &source.Source{Body: []byte(query), Name: sourceName},
+		Options: parser.ParseOptions{NoSource: true},
+	})
 	if err != nil {
-		return nil, nil, gqlerrors.FormatErrors(err)
+		// Cannot happen: the scan refuses every document graphql-go's
+		// parser refuses. Its error would carry the cost the scan avoids,
+		// so only its first line is kept.
+		return nil, nil, []gqlerrors.FormattedError{plainError(strings.SplitN(err.Error(), "\n", 2)[0], "GRAPHQL_PARSE_FAILED")}
 	}
-	if err := variableTypesError(src, doc); err != nil {
-		return nil, nil, gqlerrors.FormatErrors(err)
+	if gerr := variableTypesError(query, doc); gerr != nil {
+		return nil, nil, []gqlerrors.FormattedError{gerr.formatted()}
 	}
-	if gerr := checkDocument(doc, e.limits); gerr != nil {
-		return nil, nil, []gqlerrors.FormattedError{plainError(gerr.msg, gerr.code)}
+	if errs := requestGone(ctx); errs != nil {
+		return nil, nil, errs
 	}
-	if v := graphql.ValidateDocument(&e.gql.schema, doc, nil); !v.IsValid {
-		return nil, nil, v.Errors
+	merges, gerr := checkDocument(doc, e.limits)
+	if gerr != nil {
+		return nil, nil, []gqlerrors.FormattedError{gerr.formatted()}
+	}
+	if errs := validate(&e.gql.schema, doc, query, merges); errs != nil {
+		return nil, nil, errs
+	}
+	if errs := requestGone(ctx); errs != nil {
+		return nil, nil, errs
 	}
 	if e.docs == nil || len(query) > maxCachedDocument {
 		return doc, nil, nil // not kept: no plan is compiled
@@ -156,7 +203,9 @@ func (e *endpoint) prepare(query string) (doc *ast.Document, fd *fastpath.Docume
 // missing or incomplete ("query($v:)", "$v: []", "$v: !"), as the syntax
 // error it is. graphql-go's parser takes these and its validator then
 // dereferences the missing type; FuzzFastPathMatchesGraphQLGo found it.
-func variableTypesError(src *source.Source, doc *ast.Document) error {
+// The error is syntaxErrorAt's: gqlerrors.NewSyntaxError costs the square
+// of the column, and a definition may come after a megabyte of spaces.
+func variableTypesError(query string, doc *ast.Document) *guardError {
 	var complete func(t ast.Type) bool
 	complete = func(t ast.Type) bool {
 		switch t := t.(type) {
@@ -185,7 +234,7 @@ func variableTypesError(src *source.Source, doc *ast.Document) error {
 			if vd.Variable != nil && vd.Variable.Name != nil {
 				name = vd.Variable.Name.Value
 			}
-			return gqlerrors.NewSyntaxError(src, pos, fmt.Sprintf("Expected a type for variable \"$%s\"", name))
+			return syntaxErrorAt(query, pos, fmt.Sprintf("Expected a type for variable \"$%s\"", name))
 		}
 	}
 	return nil
@@ -202,17 +251,30 @@ func errTooLarge() *requestError {
 	return &requestError{http.StatusRequestEntityTooLarge, "The request body is too large."}
 }
 
-// readRequest decodes the GraphQL request from the URL or the body.
+// readRequest decodes the GraphQL request from the URL or the body. Every
+// request it cannot decode exactly is refused with a 400 that says why:
+// the text must be valid UTF-8 (encoding/json would turn each invalid byte
+// into U+FFFD, so the document run would not be the one sent), a JSON body
+// must be one object and nothing after it but white space, query and
+// operationName strings, variables an object.
 func readRequest(w http.ResponseWriter, r *http.Request, maxBody int64) (*graphQLRequest, *requestError) {
 	req := &graphQLRequest{}
 	switch r.Method {
 	case http.MethodGet:
 		q := r.URL.Query()
 		req.Query, req.OperationName = q.Get("query"), q.Get("operationName")
-		if v := q.Get("variables"); v != "" {
-			if err := json.Unmarshal([]byte(v), &req.Variables); err != nil {
-				return nil, &requestError{http.StatusBadRequest, "Parameter 'variables' is not a JSON object."}
+		v := q.Get("variables")
+		if !utf8.ValidString(req.Query) || !utf8.ValidString(req.OperationName) || !utf8.ValidString(v) {
+			return nil, &requestError{http.StatusBadRequest, "The request parameters are not valid UTF-8."}
+		}
+		if v != "" {
+			// As before: numbers in the URL decode to float64, which
+			// graphql-go coerces (and the fast path leaves to it).
+			vars, herr := decodeVariables([]byte(v), false)
+			if herr != nil {
+				return nil, herr
 			}
+			req.Variables = vars
 		}
 		return req, nil
 	case http.MethodPost:
@@ -222,33 +284,106 @@ func readRequest(w http.ResponseWriter, r *http.Request, maxBody int64) (*graphQ
 	}
 
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	body := http.MaxBytesReader(w, r.Body, maxBody)
-	switch ct {
-	case "application/json":
-		dec := json.NewDecoder(body)
-		dec.UseNumber()
-		if err := dec.Decode(req); err != nil {
-			var tooBig *http.MaxBytesError
-			if errors.As(err, &tooBig) {
-				return nil, errTooLarge()
-			}
-			return nil, &requestError{http.StatusBadRequest, "The request body is not a valid GraphQL JSON request."}
-		}
-		normalizeNumbers(req.Variables)
-	case "application/graphql":
-		b, err := io.ReadAll(body)
-		if err != nil {
-			var tooBig *http.MaxBytesError
-			if errors.As(err, &tooBig) {
-				return nil, errTooLarge()
-			}
-			return nil, &requestError{http.StatusBadRequest, "The request body could not be read."}
-		}
-		req.Query = string(b)
-	default:
+	if ct != "application/json" && ct != "application/graphql" {
 		return nil, &requestError{http.StatusUnsupportedMediaType, "Content-Type must be application/json or application/graphql."}
 	}
+	// The body is read once, whole: it is at most maxBody bytes, and the
+	// checks below look at all of it before anything is decoded.
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, errTooLarge()
+		}
+		return nil, &requestError{http.StatusBadRequest, "The request body could not be read."}
+	}
+	if !utf8.Valid(body) {
+		return nil, &requestError{http.StatusBadRequest, "The request body is not valid UTF-8."}
+	}
+	if ct == "application/graphql" {
+		req.Query = string(body)
+		return req, nil
+	}
+	return decodeJSONRequest(body)
+}
+
+// jsonSpace is the white space JSON allows between values.
+const jsonSpace = " \t\r\n"
+
+// decodeJSONRequest decodes an application/json body, valid UTF-8.
+func decodeJSONRequest(body []byte) (*graphQLRequest, *requestError) {
+	trimmed := bytes.TrimLeft(body, jsonSpace)
+	switch {
+	case len(trimmed) == 0:
+		return nil, &requestError{http.StatusBadRequest, "The request body is empty."}
+	case trimmed[0] != '{':
+		// null, a list, a string: json.Decode would take null for an
+		// empty request and report the others in Go's words.
+		return nil, &requestError{http.StatusBadRequest, "The request body must be a JSON object."}
+	}
+	// The fields are decoded raw first, so that a field of the wrong type
+	// is named as such rather than reported as malformed JSON.
+	var raw struct {
+		Query         json.RawMessage `json:"query"`
+		Variables     json.RawMessage `json:"variables"`
+		OperationName json.RawMessage `json:"operationName"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(&raw); err != nil {
+		return nil, &requestError{http.StatusBadRequest, "The request body is not a valid GraphQL JSON request."}
+	}
+	if len(bytes.TrimLeft(body[dec.InputOffset():], jsonSpace)) > 0 {
+		return nil, &requestError{http.StatusBadRequest, "The request body has data after the JSON object."}
+	}
+	req := &graphQLRequest{}
+	if !decodeString(raw.Query, &req.Query) {
+		return nil, &requestError{http.StatusBadRequest, "Parameter 'query' must be a string."}
+	}
+	if !decodeString(raw.OperationName, &req.OperationName) {
+		return nil, &requestError{http.StatusBadRequest, "Parameter 'operationName' must be a string."}
+	}
+	if len(raw.Variables) > 0 {
+		vars, herr := decodeVariables(raw.Variables, true)
+		if herr != nil {
+			return nil, herr
+		}
+		req.Variables = vars
+	}
 	return req, nil
+}
+
+// decodeString decodes a JSON string or null (left as ""), reporting
+// whether raw is one; absent (empty raw) counts as null.
+func decodeString(raw json.RawMessage, s *string) bool {
+	if len(raw) == 0 || string(raw) == "null" {
+		return true
+	}
+	return raw[0] == '"' && json.Unmarshal(raw, s) == nil
+}
+
+// decodeVariables decodes the variables parameter: a JSON object, or null
+// for none. With exact, numbers keep their exact value (normalizeNumbers);
+// otherwise they are float64.
+func decodeVariables(raw []byte, exact bool) (map[string]interface{}, *requestError) {
+	trimmed := bytes.TrimLeft(raw, jsonSpace)
+	if string(bytes.TrimRight(trimmed, jsonSpace)) == "null" {
+		return nil, nil
+	}
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return nil, &requestError{http.StatusBadRequest, "Parameter 'variables' must be a JSON object."}
+	}
+	var vars map[string]interface{}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if exact {
+		dec.UseNumber()
+	}
+	if err := dec.Decode(&vars); err != nil || len(bytes.TrimLeft(raw[dec.InputOffset():], jsonSpace)) > 0 {
+		return nil, &requestError{http.StatusBadRequest, "Parameter 'variables' must be a JSON object."}
+	}
+	if exact {
+		normalizeNumbers(vars)
+	}
+	return vars, nil
 }
 
 // normalizeNumbers turns json.Number values into int or float64, the types
@@ -277,25 +412,45 @@ func normalizeNumber(v interface{}) interface{} {
 	return v
 }
 
-// isMutation reports whether the operation the request selects is a
-// mutation.
-func isMutation(doc *ast.Document, opName string) bool {
+// selectOperation returns the operation of doc a request runs: the one
+// named opName, or the only one when opName is empty. Otherwise it returns
+// the error graphql.Execute would (buildExecutionContext: the same checks
+// in the same order, with the same messages), as a client error.
+func selectOperation(doc *ast.Document, opName string) (*ast.OperationDefinition, *guardError) {
+	var op *ast.OperationDefinition
 	for _, d := range doc.Definitions {
-		op, ok := d.(*ast.OperationDefinition)
-		if !ok {
-			continue
-		}
-		if opName == "" || (op.Name != nil && op.Name.Value == opName) {
-			return op.Operation == ast.OperationTypeMutation
+		switch d := d.(type) {
+		case *ast.OperationDefinition:
+			if opName == "" && op != nil {
+				return nil, refuseDoc("BAD_REQUEST", "Must provide operation name if query contains multiple operations.")
+			}
+			if opName == "" || d.Name != nil && d.Name.Value == opName {
+				op = d
+			}
+		case *ast.FragmentDefinition:
+		default:
+			// Type system definitions pass graphql-go's validation.
+			return nil, refuseDoc("BAD_REQUEST", "GraphQL cannot execute a request containing a %v", d.GetKind())
 		}
 	}
-	return false
+	switch {
+	case op != nil:
+		return op, nil
+	case opName != "":
+		return nil, refuseDoc("BAD_REQUEST", "Unknown operation named \"%s\".", opName)
+	}
+	return nil, refuseDoc("BAD_REQUEST", "Must provide an operation.")
 }
 
 // publicErrors keeps the errors clients may see (graphql-go's own request
 // errors and apiErrors) and replaces every other one, such as a failing
 // Store, with an internal error that carries the request id. The original
 // is logged.
+//
+// An error that is the request context's own (the client went away, or
+// the deadline passed, while the request ran: graphql.Execute then answers
+// with ctx.Err(), and a Store may fail with it) is no fault of the
+// server: it becomes requestGone's answer and an informational log line.
 func (e *endpoint) publicErrors(ctx context.Context, errs []gqlerrors.FormattedError) []gqlerrors.FormattedError {
 	for i, fe := range errs {
 		orig := fe.OriginalError()
@@ -307,6 +462,13 @@ func (e *endpoint) publicErrors(ctx context.Context, errs []gqlerrors.FormattedE
 			continue
 		}
 		id := RequestID(ctx)
+		if gone := requestGone(ctx); gone != nil && errors.Is(orig, ctx.Err()) {
+			e.svc.log.LogAttrs(ctx, slog.LevelInfo, "customerauth: the request ended before its answer",
+				slog.String("request_id", id), slog.Any("path", fe.Path), slog.Any("error", orig))
+			gone[0].Locations, gone[0].Path = fe.Locations, fe.Path
+			errs[i] = gone[0]
+			continue
+		}
 		e.svc.log.LogAttrs(ctx, slog.LevelError, "customerauth: internal error",
 			slog.String("request_id", id), slog.Any("path", fe.Path), slog.Any("error", orig))
 		errs[i] = gqlerrors.FormattedError{
@@ -351,13 +513,14 @@ func requestID(r *http.Request) string {
 // false having run and written nothing, when the request's variables do
 // not type-check exactly: the caller then uses graphql.Execute. Resolvers
 // get the raw variables through WithVariables, as graphql.Execute's do,
-// and errors go through publicErrors like every other answer.
-func (e *endpoint) serveFast(ctx context.Context, w http.ResponseWriter, p *fastpath.Plan, vars map[string]interface{}) bool {
+// and errors go through locateErrors and publicErrors like every other
+// answer's.
+func (e *endpoint) serveFast(ctx context.Context, w http.ResponseWriter, p *fastpath.Plan, query string, vars map[string]interface{}) bool {
 	r, ok := p.Execute(WithVariables(ctx, vars), vars)
 	if !ok {
 		return false
 	}
-	body := r.Body(e.publicErrors(ctx, r.Errors()))
+	body := r.Body(e.publicErrors(ctx, locateErrors(query, r.Errors())))
 	w.Header()["Content-Type"] = jsonContentType
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(body)
