@@ -59,13 +59,16 @@ var fileLayers = map[string]string{
 
 	// The HTTP layer: transport, request guards, storefront tokens, client
 	// addresses and the browser routes.
-	"document_guard.go":    "http",
-	"endpoint.go":          "http",
-	"forwarded.go":         "http",
-	"handler.go":           "http",
-	"middleware.go":        "http",
-	"multipass_handler.go": "http",
-	"storefront_tokens.go": "http",
+	"document_guard.go":            "http",
+	"document_scan.go":             "http",
+	"document_validation.go":       "http",
+	"document_validation_rules.go": "http",
+	"endpoint.go":                  "http",
+	"forwarded.go":                 "http",
+	"handler.go":                   "http",
+	"middleware.go":                "http",
+	"multipass_handler.go":         "http",
+	"storefront_tokens.go":         "http",
 }
 
 var layerRank = map[string]int{"domain": 0, "graphql": 1, "http": 2}
