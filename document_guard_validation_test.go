@@ -121,10 +121,7 @@ func validationCorpus() []string {
 		`type T { a: Int } { __typename }`,
 		`schema { query: QueryRoot } scalar S`,
 	}
-	for _, s := range guardSeeds() {
-		docs = append(docs, s)
-	}
-	return docs
+	return append(docs, guardSeeds()...)
 }
 
 // referenceErrors validates doc as graphql-go does on its own: parsed with
