@@ -211,184 +211,39 @@ type savedLoc struct {
 	loc *ast.Location
 }
 
-// stripLocations takes the locations out of n and the nodes below it,
-// saving them in saved. It knows the nodes of executable definitions; type
-// system definitions keep theirs (graphql-go's rules report nothing
-// there, and selectOperation refuses documents that hold one).
+// stripLocations takes the locations out of n and every node below it,
+// saving them in saved so that validate can put them back. It walks the
+// tree by reflection, setting every *ast.Location field it meets to nil:
+// a node type it was not told about cannot keep a location (and with it
+// graphql-go's per-error rescan of the body). The walk is linear in the
+// nodes; only documents that are not cached yet pay for it.
 func stripLocations(n any, saved *[]savedLoc) {
-	take := func(at **ast.Location) {
-		if *at != nil {
-			*saved = append(*saved, savedLoc{at, *at})
-			*at = nil
+	stripValue(reflect.ValueOf(n), saved)
+}
+
+var locationType = reflect.TypeFor[*ast.Location]()
+
+func stripValue(v reflect.Value, saved *[]savedLoc) {
+	switch v.Kind() {
+	case reflect.Interface, reflect.Pointer:
+		if !v.IsNil() {
+			stripValue(v.Elem(), saved)
 		}
-	}
-	name := func(n *ast.Name) {
-		if n != nil {
-			take(&n.Loc)
+	case reflect.Slice:
+		for i := range v.Len() {
+			stripValue(v.Index(i), saved)
 		}
-	}
-	directives := func(ds []*ast.Directive) {
-		for _, d := range ds {
-			stripLocations(d, saved)
+	case reflect.Struct:
+		for i := range v.NumField() {
+			f := v.Field(i)
+			if f.Type() != locationType {
+				stripValue(f, saved)
+				continue
+			}
+			if at := f.Addr().Interface().(**ast.Location); *at != nil {
+				*saved = append(*saved, savedLoc{at, *at})
+				*at = nil
+			}
 		}
-	}
-	switch n := n.(type) {
-	case *ast.Document:
-		if n == nil {
-			return
-		}
-		take(&n.Loc)
-		for _, d := range n.Definitions {
-			stripLocations(d, saved)
-		}
-	case *ast.OperationDefinition:
-		if n == nil {
-			return
-		}
-		take(&n.Loc)
-		name(n.Name)
-		for _, vd := range n.VariableDefinitions {
-			stripLocations(vd, saved)
-		}
-		directives(n.Directives)
-		stripLocations(n.SelectionSet, saved)
-	case *ast.FragmentDefinition:
-		if n == nil {
-			return
-		}
-		take(&n.Loc)
-		name(n.Name)
-		for _, vd := range n.VariableDefinitions {
-			stripLocations(vd, saved)
-		}
-		stripLocations(n.TypeCondition, saved)
-		directives(n.Directives)
-		stripLocations(n.SelectionSet, saved)
-	case *ast.VariableDefinition:
-		if n == nil {
-			return
-		}
-		take(&n.Loc)
-		stripLocations(n.Variable, saved)
-		stripLocations(n.Type, saved)
-		stripLocations(n.DefaultValue, saved)
-	case *ast.SelectionSet:
-		if n == nil {
-			return
-		}
-		take(&n.Loc)
-		for _, sel := range n.Selections {
-			stripLocations(sel, saved)
-		}
-	case *ast.Field:
-		if n == nil {
-			return
-		}
-		take(&n.Loc)
-		name(n.Alias)
-		name(n.Name)
-		for _, a := range n.Arguments {
-			stripLocations(a, saved)
-		}
-		directives(n.Directives)
-		stripLocations(n.SelectionSet, saved)
-	case *ast.FragmentSpread:
-		if n == nil {
-			return
-		}
-		take(&n.Loc)
-		name(n.Name)
-		directives(n.Directives)
-	case *ast.InlineFragment:
-		if n == nil {
-			return
-		}
-		take(&n.Loc)
-		stripLocations(n.TypeCondition, saved)
-		directives(n.Directives)
-		stripLocations(n.SelectionSet, saved)
-	case *ast.Directive:
-		if n == nil {
-			return
-		}
-		take(&n.Loc)
-		name(n.Name)
-		for _, a := range n.Arguments {
-			stripLocations(a, saved)
-		}
-	case *ast.Argument:
-		if n == nil {
-			return
-		}
-		take(&n.Loc)
-		name(n.Name)
-		stripLocations(n.Value, saved)
-	case *ast.Named:
-		if n == nil {
-			return
-		}
-		take(&n.Loc)
-		name(n.Name)
-	case *ast.List:
-		if n == nil {
-			return
-		}
-		take(&n.Loc)
-		stripLocations(n.Type, saved)
-	case *ast.NonNull:
-		if n == nil {
-			return
-		}
-		take(&n.Loc)
-		stripLocations(n.Type, saved)
-	case *ast.Variable:
-		if n == nil {
-			return
-		}
-		take(&n.Loc)
-		name(n.Name)
-	case *ast.IntValue:
-		if n != nil {
-			take(&n.Loc)
-		}
-	case *ast.FloatValue:
-		if n != nil {
-			take(&n.Loc)
-		}
-	case *ast.StringValue:
-		if n != nil {
-			take(&n.Loc)
-		}
-	case *ast.BooleanValue:
-		if n != nil {
-			take(&n.Loc)
-		}
-	case *ast.EnumValue:
-		if n != nil {
-			take(&n.Loc)
-		}
-	case *ast.ListValue:
-		if n == nil {
-			return
-		}
-		take(&n.Loc)
-		for _, v := range n.Values {
-			stripLocations(v, saved)
-		}
-	case *ast.ObjectValue:
-		if n == nil {
-			return
-		}
-		take(&n.Loc)
-		for _, f := range n.Fields {
-			stripLocations(f, saved)
-		}
-	case *ast.ObjectField:
-		if n == nil {
-			return
-		}
-		take(&n.Loc)
-		name(n.Name)
-		stripLocations(n.Value, saved)
 	}
 }
