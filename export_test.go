@@ -109,3 +109,13 @@ func HoldHashSlots(s *Service) (entered <-chan struct{}, release chan<- struct{}
 // window between reading a customer and writing, to run another request
 // through that window deterministically.
 func OnHashSlot(s *Service, fn func()) { s.inHashSlot = fn }
+
+// VerifyPassword, CheckImportedHash and ImportedHashFormat expose the checks
+// of stored password hashes to the tests of imported formats, and
+// ErrMalformedHash the error every unusable hash wraps.
+var (
+	VerifyPassword     = verifyPassword
+	CheckImportedHash  = checkImportedHash
+	ImportedHashFormat = importedHashFormat
+	ErrMalformedHash   = errMalformedHash
+)

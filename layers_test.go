@@ -37,6 +37,7 @@ var fileLayers = map[string]string{
 	"multipass_login.go":    "domain",
 	"notify.go":             "domain",
 	"password.go":           "domain",
+	"password_imported.go":  "domain",
 	"request_context.go":    "domain",
 	"service.go":            "domain",
 	"store.go":              "domain",

@@ -3,7 +3,6 @@ package customerauth
 import (
 	"context"
 	"crypto/rand"
-	"crypto/subtle"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/trustelem/zxcvbn/frequency"
 	"golang.org/x/crypto/argon2"
-	"golang.org/x/crypto/bcrypt"
 )
 
 // Argon2Params are the cost parameters of new password hashes. Hashes made
@@ -67,57 +65,17 @@ func hashPassword(pw string, p Argon2Params) (string, error) {
 }
 
 // verifyPassword reports whether pw matches hash, and whether hash should be
-// replaced by one made with the current parameters. It accepts argon2id
-// hashes in PHC form and bcrypt hashes imported from other systems.
+// replaced by one made with the current parameters. It accepts the argon2id
+// hashes this package makes and the formats of other platforms that shops
+// import (password_imported.go): a hash that is malformed or asks for more
+// work than the bounds allow is refused with errMalformedHash before any
+// hashing.
 func verifyPassword(pw, hash string, current Argon2Params) (ok, rehash bool, err error) {
-	switch {
-	case strings.HasPrefix(hash, "$argon2id$"):
-		p, salt, key, err := parseArgon2Hash(hash)
-		if err != nil {
-			return false, false, err
-		}
-		got := argon2.IDKey([]byte(pw), salt, p.Iterations, p.Memory, p.Parallelism, uint32(len(key)))
-		ok := subtle.ConstantTimeCompare(got, key) == 1
-		weaker := p.Memory < current.Memory || p.Iterations < current.Iterations || len(salt) < argon2SaltLen
-		return ok, ok && weaker, nil
-	case strings.HasPrefix(hash, "$2a$"), strings.HasPrefix(hash, "$2b$"), strings.HasPrefix(hash, "$2y$"):
-		err := bcrypt.CompareHashAndPassword([]byte(hash), []byte(pw))
-		switch {
-		case err == nil:
-			return true, true, nil
-		case errors.Is(err, bcrypt.ErrMismatchedHashAndPassword):
-			return false, false, nil
-		default:
-			return false, false, errMalformedHash
-		}
+	h, err := parseStoredHash(hash)
+	if err != nil {
+		return false, false, errMalformedHash
 	}
-	return false, false, errMalformedHash
-}
-
-func parseArgon2Hash(hash string) (p Argon2Params, salt, key []byte, err error) {
-	parts := strings.Split(hash, "$")
-	// "", "argon2id", "v=19", "m=..,t=..,p=..", salt, key
-	if len(parts) != 6 {
-		return p, nil, nil, errMalformedHash
-	}
-	var v int
-	if _, err := fmt.Sscanf(parts[2], "v=%d", &v); err != nil || v != argon2.Version {
-		return p, nil, nil, errMalformedHash
-	}
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.Memory, &p.Iterations, &p.Parallelism); err != nil {
-		return p, nil, nil, errMalformedHash
-	}
-	if !p.inBounds() {
-		return p, nil, nil, errMalformedHash
-	}
-	b64 := base64.RawStdEncoding
-	if salt, err = b64.DecodeString(parts[4]); err != nil || len(salt) < 8 {
-		return p, nil, nil, errMalformedHash
-	}
-	if key, err = b64.DecodeString(parts[5]); err != nil || len(key) < 16 || len(key) > 64 {
-		return p, nil, nil, errMalformedHash
-	}
-	return p, salt, key, nil
+	return h.verify(pw, current)
 }
 
 // acquireHashSlot waits for one of Throttle.MaxConcurrentHashes slots.
