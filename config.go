@@ -75,7 +75,7 @@ type Config struct {
 	RequireEmailVerification bool
 
 	// IDNamespace is the namespace of global IDs: customers are
-	// "gid://<IDNamespace>/Customer/<uuid>". Empty means "shopify", so
+	// "gid://<IDNamespace>/Customer/<id>". Empty means "shopify", so
 	// client code that builds Shopify IDs keeps working.
 	IDNamespace string
 

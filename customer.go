@@ -41,8 +41,11 @@ func (s State) String() string {
 
 // Customer is a customer account as the Store keeps it.
 type Customer struct {
-	// ID is the customer's UUID; the GraphQL id is built from it (see
-	// Service.GlobalID).
+	// ID is opaque: a UUIDv7 for a customer created here, or the id the
+	// customer had on the platform it was imported from (Shopify's number).
+	// It is 1 to 64 bytes of ASCII letters, digits, '-' and '_' (see
+	// ValidCustomerID), so it can stand in a URL path as it is; the GraphQL
+	// id is built from it (see Service.GlobalID).
 	ID string
 	// Email is the address as the customer gave it, trimmed and with the
 	// domain lowercased.
@@ -55,7 +58,15 @@ type Customer struct {
 	FirstName        string
 	LastName         string
 	AcceptsMarketing bool
-	State            State
+	// AcceptsSMSMarketing is the customer's consent to marketing text
+	// messages, kept from an import; the Storefront API does not expose it.
+	AcceptsSMSMarketing bool
+	// TaxExempt and Note are the shop's own records about the customer,
+	// kept so that an import from Shopify loses nothing and an export gives
+	// them back; customers never see them.
+	TaxExempt bool
+	Note      string
+	State     State
 	// PasswordHash is a PHC-formatted argon2id hash or a bcrypt hash; empty
 	// when the customer never set a password.
 	PasswordHash string
@@ -75,6 +86,27 @@ type Customer struct {
 	MultipassIdentifier string
 	CreatedAt           time.Time
 	UpdatedAt           time.Time
+}
+
+// MaxCustomerIDLength is the longest customer ID accepted.
+const MaxCustomerIDLength = 64
+
+// ValidCustomerID reports whether id can be a customer's ID: 1 to
+// MaxCustomerIDLength bytes of ASCII letters, digits, '-' and '_'. UUIDs and
+// the numeric ids of Shopify and most other platforms qualify; anything that
+// would need escaping in a URL path or a log line does not.
+func ValidCustomerID(id string) bool {
+	if id == "" || len(id) > MaxCustomerIDLength {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		switch c := id[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '-', c == '_':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // Clone returns a deep copy of c, so that stores can hand out values that

@@ -32,6 +32,7 @@ var fileLayers = map[string]string{
 	"links.go":              "domain",
 	"memstore.go":           "domain",
 	"memstore_addresses.go": "domain",
+	"memstore_admin.go":     "domain",
 	"mint.go":               "domain",
 	"multipass.go":          "domain",
 	"multipass_login.go":    "domain",
@@ -41,6 +42,7 @@ var fileLayers = map[string]string{
 	"request_context.go":    "domain",
 	"service.go":            "domain",
 	"store.go":              "domain",
+	"store_admin.go":        "domain",
 	"throttle.go":           "domain",
 	"validate.go":           "domain",
 	// The enum values are the schema's, and the domain validates country

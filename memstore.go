@@ -20,6 +20,9 @@ type MemoryStore struct {
 	tokens    map[TokenHash]*Token
 	// byCustomer indexes tokens by customer so revocation does not scan.
 	byCustomer map[string]map[TokenHash]struct{}
+	// order is every customer ID in byte order, for ListCustomers; nil
+	// when it must be rebuilt (see memstore_admin.go).
+	order []string
 
 	replayMu  sync.Mutex
 	replay    map[[32]byte]time.Time
@@ -113,6 +116,7 @@ func (m *MemoryStore) CreateCustomer(ctx context.Context, c *Customer, tok *Toke
 	c = c.Clone()
 	m.customers[c.ID] = c
 	m.indexLocked(c, true)
+	m.orderAddLocked(c.ID)
 	if tok != nil {
 		m.issueLocked(tok, c.CredentialVersion)
 	}
@@ -228,6 +232,9 @@ func applyChange(c *Customer, ch *CustomerChange) {
 	setIf(&c.FirstName, ch.FirstName)
 	setIf(&c.LastName, ch.LastName)
 	setIf(&c.AcceptsMarketing, ch.AcceptsMarketing)
+	setIf(&c.AcceptsSMSMarketing, ch.AcceptsSMSMarketing)
+	setIf(&c.TaxExempt, ch.TaxExempt)
+	setIf(&c.Note, ch.Note)
 	setIf(&c.State, ch.State)
 	setIf(&c.PasswordHash, ch.PasswordHash)
 	setIf(&c.MultipassIdentifier, ch.MultipassIdentifier)
@@ -240,6 +247,8 @@ func applyChange(c *Customer, ch *CustomerChange) {
 			c.Addresses[i] = a.clone()
 		}
 		c.DefaultAddressID = ch.NewDefaultAddressID()
+	} else if ch.PutAddress != nil {
+		putAddress(c, *ch.PutAddress)
 	}
 	c.UpdatedAt = ch.UpdatedAt
 }

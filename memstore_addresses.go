@@ -58,6 +58,21 @@ func (m *MemoryStore) SetDefaultAddress(ctx context.Context, ch AddressChange, a
 	})
 }
 
+// putAddress applies CustomerChange.PutAddress to c: a replaces, in place,
+// c's address with its ID, or else is appended, and becomes the default.
+// Whether another customer owns a.ID is checked afterwards, with every other
+// unique value of c (MemoryStore.takenLocked), so a conflict refuses the
+// whole change.
+func putAddress(c *Customer, a Address) {
+	a = a.clone()
+	if i := slices.IndexFunc(c.Addresses, func(x Address) bool { return x.ID == a.ID }); i >= 0 {
+		c.Addresses[i] = a
+	} else {
+		c.Addresses = append(c.Addresses, a)
+	}
+	c.DefaultAddressID = a.ID
+}
+
 // changeAddresses applies edit to a copy of the customer under the write
 // lock and stores the copy only when edit succeeds, so a refused change
 // leaves no trace.

@@ -10,8 +10,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/google/uuid"
 )
 
 // Service implements the customer-account operations. Its methods are the
@@ -146,7 +144,7 @@ func normalizeShopURL(raw string) (string, error) {
 	return strings.TrimRight(u.String(), "/"), nil
 }
 
-// GlobalID returns the GraphQL id of the customer with the given UUID.
+// GlobalID returns the GraphQL id of the customer with the given ID.
 func (s *Service) GlobalID(customerID string) string { return s.customerGIDPrefix + customerID }
 
 // AddressGlobalID returns the GraphQL id of the address with the given id.
@@ -161,14 +159,15 @@ func (s *Service) NumberOfOrders(ctx context.Context, customerID string) (uint64
 	return s.cfg.NumberOfOrders(ctx, customerID)
 }
 
-// parseCustomerID accepts a global ID or a bare UUID and returns the UUID.
+// parseCustomerID accepts a customer's global ID or its bare ID and returns
+// the bare ID. IDs are opaque (UUIDs for customers created here, numbers
+// for imported ones) and compared exactly, as every store does.
 func (s *Service) parseCustomerID(id string) (string, bool) {
 	id = strings.TrimPrefix(strings.TrimSpace(id), s.customerGIDPrefix)
-	u, err := uuid.Parse(id)
-	if err != nil || len(id) != 36 {
+	if !ValidCustomerID(id) {
 		return "", false
 	}
-	return u.String(), true
+	return id, true
 }
 
 // storeErr wraps an unexpected Store error; such errors are logged by the

@@ -186,9 +186,14 @@ type CustomerChange struct {
 	FirstName        *string
 	LastName         *string
 	AcceptsMarketing *bool
-	State            *State
-	PasswordHash     *string
-	Tags             *[]string
+	// AcceptsSMSMarketing, TaxExempt and Note are the shop's records kept
+	// from an import (see Customer).
+	AcceptsSMSMarketing *bool
+	TaxExempt           *bool
+	Note                *string
+	State               *State
+	PasswordHash        *string
+	Tags                *[]string
 	// MultipassIdentifier links the customer to a user of the shop's
 	// identity provider; "" unlinks.
 	MultipassIdentifier *string
@@ -196,6 +201,14 @@ type CustomerChange struct {
 	// DefaultAddressID is applied together with Addresses; when it names
 	// no address in the new list the first address becomes the default.
 	DefaultAddressID *string
+	// PutAddress, when set (and Addresses is not), stores one address and
+	// makes it the customer's default: it replaces, in place, the
+	// customer's address with the same ID, or else is added after the
+	// others. Every other address is kept. The Store returns ErrConflict
+	// when another customer has an address with that ID. An import uses
+	// it so that re-importing a row rewrites the address it made instead
+	// of adding a copy, whatever the customer added since.
+	PutAddress *Address
 
 	// UpdatedAt is stored as the customer's new modification time.
 	UpdatedAt time.Time

@@ -46,12 +46,16 @@ var (
 	// the count and the position are exact. The aggregate reads one range
 	// of the primary key; without a GROUP BY it yields one row, which the
 	// HAVING keeps or drops.
-	appendAddress = `INSERT INTO customerauth_addresses (customer_id, position, ` + addressColumns + `)
-		SELECT $1::uuid, COALESCE(max(position), 0) + 1, $2::text, $3::text, $4::text, $5::text, $6::text,
-			$7::text, $8::text, $9::text, $10::text, $11::text, $12::text, $13::text, $14::text,
-			$15::double precision, $16::double precision
-		FROM customerauth_addresses WHERE customer_id = $17
-		HAVING $18::bigint <= 0 OR count(*) < $18::bigint`
+	appendAddress = appendAddressIf("")
+
+	// putAddress is CustomerChange.PutAddress: updateAddress, and
+	// appendAddress (with no limit) only if that updated nothing, in one
+	// statement. Both parts see the same snapshot, taken after the
+	// customer's row lock; the update keeps the position, so the append's
+	// max(position) is right either way. An id another customer has
+	// makes the append a unique violation: ErrConflict.
+	putAddress = `WITH updated AS (` + updateAddress + ` RETURNING 1) ` +
+		appendAddressIf(` AND NOT EXISTS (SELECT 1 FROM updated)`)
 
 	// selectAddresses reads a customer's addresses in order.
 	selectAddresses = `SELECT ` + addressColumns + ` FROM customerauth_addresses WHERE customer_id = $1 ORDER BY position`
@@ -74,6 +78,17 @@ const (
 	// address as the transactions before this one left it.
 	lockCustomerAddresses = `SELECT default_address_id FROM customerauth_customers WHERE id = $1 FOR NO KEY UPDATE`
 )
+
+// appendAddressIf is appendAddress with cond, which may refer to the
+// statement's parameters, added to its HAVING.
+func appendAddressIf(cond string) string {
+	return `INSERT INTO customerauth_addresses (customer_id, position, ` + addressColumns + `)
+		SELECT $1::text, COALESCE(max(position), 0) + 1, $2::text, $3::text, $4::text, $5::text, $6::text,
+			$7::text, $8::text, $9::text, $10::text, $11::text, $12::text, $13::text, $14::text,
+			$15::double precision, $16::double precision
+		FROM customerauth_addresses WHERE customer_id = $17
+		HAVING ($18::bigint <= 0 OR count(*) < $18::bigint)` + cond
+}
 
 // setAddressBook ends an AddressBook call: the default address as the
 // change leaves it, and the time of the change.
@@ -114,6 +129,14 @@ func copyFloat(f *float64) *float64 {
 	}
 	v := *f
 	return &v
+}
+
+// appendArgs returns the arguments of appendAddress, and of putAddress,
+// that store a for the customer, with a limit on the customer's addresses
+// (0 or less: none).
+func appendArgs(customerID string, a customerauth.Address, limit int) []any {
+	args := append([]any{customerID}, addressArgs(a)...)
+	return append(args, customerID, int64(limit))
 }
 
 // queueInsertAddresses queues the statements that store addrs as the
@@ -199,10 +222,8 @@ func (s *Store) AddAddress(ctx context.Context, ch customerauth.AddressChange, a
 	if err := checkAddresses(a); err != nil {
 		return nil, fmt.Errorf("pgstore: %s: %w", op, err)
 	}
-	args := append([]any{ch.CustomerID}, addressArgs(a)...)
-	args = append(args, ch.CustomerID, int64(limit))
 	return s.changeAddresses(ctx, op, ch,
-		&addressWrite{appendAddress, args, customerauth.ErrTooManyAddresses},
+		&addressWrite{appendAddress, appendArgs(ch.CustomerID, a, limit), customerauth.ErrTooManyAddresses},
 		func(current string, _ []customerauth.Address) (string, error) {
 			if current == "" {
 				return a.ID, nil

@@ -19,7 +19,7 @@ func customerColumnsOf(t string) string {
 	return t + `id, ` + t + `email, ` + t + `email_key, COALESCE(` + t + `phone, ''), ` + t + `first_name, ` +
 		t + `last_name, ` + t + `accepts_marketing, ` + t + `state, ` + t + `password_hash, ` + t + `tags, ` +
 		t + `default_address_id, COALESCE(` + t + `multipass_identifier, ''), ` + t + `created_at, ` +
-		t + `updated_at, ` + t + `credential_version`
+		t + `updated_at, ` + t + `credential_version, ` + t + `accepts_sms_marketing, ` + t + `tax_exempt, ` + t + `note`
 }
 
 // customerColumns is the select list of a statement on
@@ -51,8 +51,8 @@ const (
 	insertCustomer = `INSERT INTO customerauth_customers (
 		id, email, email_key, phone, first_name, last_name, accepts_marketing, state,
 		password_hash, tags, default_address_id, multipass_identifier,
-		created_at, updated_at, credential_version
-	) VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6, $7, $8, $9, $10, $11, NULLIF($12, ''), $13, $14, $15)`
+		created_at, updated_at, credential_version, accepts_sms_marketing, tax_exempt, note
+	) VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6, $7, $8, $9, $10, $11, NULLIF($12, ''), $13, $14, $15, $16, $17, $18)`
 
 	// lockCustomer and lockCustomerKeys take the row lock every
 	// transaction that deletes or locks tokens of a customer takes first.
@@ -107,7 +107,10 @@ var updateCustomer = `UPDATE customerauth_customers SET
 		multipass_identifier = CASE WHEN $11::text IS NULL THEN multipass_identifier ELSE NULLIF($11::text, '') END,
 		default_address_id = COALESCE($12, default_address_id),
 		updated_at = $13,
-		credential_version = credential_version + CASE WHEN $14 THEN 1 ELSE 0 END
+		credential_version = credential_version + CASE WHEN $14 THEN 1 ELSE 0 END,
+		accepts_sms_marketing = COALESCE($15, accepts_sms_marketing),
+		tax_exempt = COALESCE($16, tax_exempt),
+		note = COALESCE($17, note)
 	WHERE id = $1
 	RETURNING ` + customerColumns
 
@@ -123,7 +126,7 @@ func (s *Store) CreateCustomer(ctx context.Context, c *customerauth.Customer, to
 		return fail(ctx, op, err)
 	}
 	if !validID(c.ID) {
-		return fmt.Errorf("pgstore: %s: customer ID %q is not a canonical UUID", op, c.ID)
+		return fmt.Errorf("pgstore: %s: %w", op, errInvalidID)
 	}
 	if tok != nil && !validID(tok.CustomerID) {
 		return notFound(op)
@@ -138,7 +141,7 @@ func (s *Store) CreateCustomer(ctx context.Context, c *customerauth.Customer, to
 	args := []any{
 		c.ID, c.Email, c.EmailKey, c.Phone, c.FirstName, c.LastName, c.AcceptsMarketing, int16(c.State),
 		c.PasswordHash, nonNilTags(c.Tags), c.DefaultAddressID, c.MultipassIdentifier,
-		c.CreatedAt, c.UpdatedAt, version,
+		c.CreatedAt, c.UpdatedAt, version, c.AcceptsSMSMarketing, c.TaxExempt, c.Note,
 	}
 	if tok == nil && len(c.Addresses) == 0 {
 		if _, err := s.pool.Exec(ctx, insertCustomer, args...); err != nil {
@@ -227,17 +230,18 @@ func (s *Store) customerBy(ctx context.Context, op, query, key string) (*custome
 // and consume the token it uses up (either unusable: rollback,
 // ErrNotFound); update the row, moving the credential version on if the
 // change revokes the tokens; replace the address rows if the change sets
-// Addresses; revoke the tokens; issue the new token, bound to the version
-// the update left; read the addresses. The row lock, taken first and held
-// to the commit, keeps the version that every later statement checks or
-// binds to, and the address rows, from changing under the transaction,
-// and makes concurrent changes of the customer (AddressBook calls
-// included), and IssueToken, wait for it. Under READ COMMITTED each
-// later statement of the batch takes its snapshot when it starts, after
-// the lock was granted, so it sees all that the change that held the lock
-// before committed: a change that relied on a token another one revoked
-// finds it gone. Any failure, a unique violation included, rolls
-// everything back, so a refused change leaves no trace.
+// Addresses, or else write the one address of PutAddress (putAddress; the
+// update made it the default); revoke the tokens; issue the new token,
+// bound to the version the update left; read the addresses. The row lock,
+// taken first and held to the commit, keeps the version that every later
+// statement checks or binds to, and the address rows, from changing under
+// the transaction, and makes concurrent changes of the customer
+// (AddressBook calls included), and IssueToken, wait for it. Under READ
+// COMMITTED each later statement of the batch takes its snapshot when it
+// starts, after the lock was granted, so it sees all that the change that
+// held the lock before committed: a change that relied on a token another
+// one revoked finds it gone. Any failure, a unique violation included,
+// rolls everything back, so a refused change leaves no trace.
 func (s *Store) UpdateCustomer(ctx context.Context, ch *customerauth.CustomerChange) (*customerauth.Customer, error) {
 	const op = "update customer"
 	if err := ctx.Err(); err != nil {
@@ -270,6 +274,10 @@ func (s *Store) UpdateCustomer(ctx context.Context, ch *customerauth.CustomerCha
 			// The whole list is replaced: positions 1 to n, in its order.
 			b.Queue(deleteAddresses, ch.ID)
 			queueInsertAddresses(b, ch.ID, *ch.Addresses)
+		} else if ch.PutAddress != nil {
+			// One address rewritten in place or appended; updateCustomer
+			// made it the default.
+			b.Queue(putAddress, appendArgs(ch.ID, *ch.PutAddress, 0)...)
 		}
 		if ch.RevokeTokens {
 			b.Queue(revokeTokens, ch.ID)
@@ -373,10 +381,16 @@ func changeArgs(ch *customerauth.CustomerChange) ([]any, error) {
 		}
 		// The default follows from the new list alone.
 		defaultID = ch.NewDefaultAddressID()
+	} else if ch.PutAddress != nil {
+		if err := checkAddresses(*ch.PutAddress); err != nil {
+			return nil, err
+		}
+		defaultID = ch.PutAddress.ID
 	}
 	return []any{
 		ch.ID, ch.Email, emailKey, ch.Phone, ch.FirstName, ch.LastName, ch.AcceptsMarketing, state,
 		ch.PasswordHash, tags, ch.MultipassIdentifier, defaultID, ch.UpdatedAt, ch.RevokeTokens,
+		ch.AcceptsSMSMarketing, ch.TaxExempt, ch.Note,
 	}, nil
 }
 
@@ -410,7 +424,8 @@ func (cs *customerScan) dest() []any {
 	c := &cs.c
 	return []any{&c.ID, &c.Email, &c.EmailKey, &c.Phone, &c.FirstName, &c.LastName,
 		&c.AcceptsMarketing, &cs.state, &c.PasswordHash, &c.Tags, &c.DefaultAddressID,
-		&c.MultipassIdentifier, &c.CreatedAt, &c.UpdatedAt, &cs.version}
+		&c.MultipassIdentifier, &c.CreatedAt, &c.UpdatedAt, &cs.version,
+		&c.AcceptsSMSMarketing, &c.TaxExempt, &c.Note}
 }
 
 // customer returns the customer scanned. Times come back in UTC and empty
@@ -430,30 +445,45 @@ func (cs *customerScan) customer() *customerauth.Customer {
 // selectCustomerWithAddresses, and closes them: the customer, with its
 // addresses in order. No row is pgx.ErrNoRows.
 func scanCustomerWithAddresses(rows pgx.Rows) (*customerauth.Customer, error) {
+	cs, err := scanCustomersWithAddresses(rows)
+	if err != nil {
+		return nil, err
+	}
+	if len(cs) == 0 {
+		return nil, pgx.ErrNoRows
+	}
+	return cs[0], nil
+}
+
+// scanCustomersWithAddresses reads rows of customerColumnsOf("c.") and
+// addressColumnsOf("a.") from customers left joined to their addresses,
+// and closes them: the customers in the order of their first rows, each
+// with its addresses in the order of the rows. The rows of one customer
+// must be consecutive (ordered by the customer's id, then position); a
+// customer without addresses is one row of NULL addresses.
+func scanCustomersWithAddresses(rows pgx.Rows) ([]*customerauth.Customer, error) {
 	defer rows.Close()
 	var (
-		c  *customerauth.Customer
-		cs customerScan
-		as addressScan
+		out []*customerauth.Customer
+		cs  customerScan
+		as  addressScan
 	)
 	dest := append(cs.dest(), as.dest()...)
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
-		if c == nil {
+		if len(out) == 0 || out[len(out)-1].ID != cs.c.ID {
 			// Every row repeats the customer's columns; the first is kept.
-			c = cs.customer()
+			out = append(out, cs.customer())
 		}
 		if a, ok := as.address(); ok {
+			c := out[len(out)-1]
 			c.Addresses = append(c.Addresses, a)
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	if c == nil {
-		return nil, pgx.ErrNoRows
-	}
-	return c, nil
+	return out, nil
 }

@@ -2,7 +2,9 @@ package pgstore_test
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
+	"fmt"
 	"io/fs"
 	"slices"
 	"strings"
@@ -13,6 +15,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"golang.org/x/crypto/argon2"
 
 	"github.com/shopkit/customerauth"
 	"github.com/shopkit/customerauth/pgstore"
@@ -309,6 +312,21 @@ func TestStatementsUseIndexes(t *testing.T) {
 	_, err = s.UpdateCustomer(ctx, &customerauth.CustomerChange{ID: book.ID, UpdatedAt: base,
 		Addresses: &[]customerauth.Address{{ID: uuid.NewString(), City: "Rome"}, {ID: uuid.NewString(), City: "Oslo"}}})
 	must(err)
+	_, err = s.UpdateCustomer(ctx, &customerauth.CustomerChange{ID: book.ID, UpdatedAt: base, Note: new("put"),
+		PutAddress: &customerauth.Address{ID: uuid.NewString(), City: "Bern"}})
+	must(err)
+	// The administrative capabilities, but for CreateCustomers, which
+	// copies rows and looks nothing up.
+	for _, q := range []customerauth.CustomerQuery{
+		{Limit: 10},
+		{After: book.ID, State: customerauth.StateEnabled, Limit: 10},
+	} {
+		_, err = s.ListCustomers(ctx, q)
+		must(err)
+	}
+	_, err = s.FindCustomers(ctx, []string{book.ID, "7085491241234"}, []string{c.EmailKey, "nobody@example.com"})
+	must(err)
+	must(s.EraseCustomer(ctx, book.ID))
 
 	rec.mu.Lock()
 	stmts := slices.Clone(rec.stmts)
@@ -348,4 +366,182 @@ func TestStatementsUseIndexes(t *testing.T) {
 	if len(checked) < 28 {
 		t.Errorf("checked only %d statements; is the tracer seeing them?", len(checked))
 	}
+}
+
+// phcArgon2id returns a PHC argon2id hash of password with a fixed salt and
+// small parameters, as a release of any version stored it.
+func phcArgon2id(password string) string {
+	salt := []byte("upgradesaltupgra")
+	key := argon2.IDKey([]byte(password), salt, 1, 64, 1, 32)
+	b64 := base64.RawStdEncoding
+	return fmt.Sprintf("$argon2id$v=%d$m=64,t=1,p=1$%s$%s", argon2.Version, b64.EncodeToString(salt), b64.EncodeToString(key))
+}
+
+// TestUpgradeFrom0004KeepsCustomers: a database that a release of schema
+// version 4 wrote (uuid customer ids; customers with addresses, sessions
+// and a reset link), migrated to version 5: the ids are text in their
+// canonical form, every customer, address and token is intact, the new
+// columns hold their defaults, the foreign keys still cascade, and the
+// customers still log in, with their sessions and their passwords, through
+// a Service. Customers with ids that are no UUID can join them.
+func TestUpgradeFrom0004KeepsCustomers(t *testing.T) {
+	testDSN(t)
+	t.Parallel()
+	schema := newSchema(t)
+	s := pgstore.New(newPool(t, schema, nil))
+	ctx := t.Context()
+	if err := pgstore.MigrateThrough(ctx, s, 4); err != nil {
+		t.Fatalf("migrating to version 4: %v", err)
+	}
+
+	const password = "Upgrade-Passw0rd"
+	ann := customer("Ann@example.com")
+	ann.FirstName, ann.LastName, ann.Phone, ann.MultipassIdentifier = "Ann", "Lee", "+16135550100", "idp-ann"
+	ann.PasswordHash, ann.Tags, ann.AcceptsMarketing, ann.CredentialVersion = phcArgon2id(password), []string{"vip", "old"}, true, 3
+	ann.Addresses = []customerauth.Address{
+		{ID: "z-" + uuid.NewString(), Address1: "1 Main St", City: "Ottawa", CountryCode: "CA", Latitude: new(45.42153)},
+		{ID: "a-" + uuid.NewString(), City: "Lyon", Zip: "69001"},
+	}
+	ann.DefaultAddressID = ann.Addresses[1].ID
+	bob := customer("Bob@example.com")
+	bob.PasswordHash = phcArgon2id(password)
+	secrets := map[*customerauth.Customer]string{ann: randHex(16), bob: randHex(16)}
+	resetSecret := randHex(16)
+
+	// The rows as the statements of that release wrote them.
+	admin := adminConn(t)
+	for _, c := range []*customerauth.Customer{ann, bob} {
+		if _, err := admin.Exec(ctx, "INSERT INTO "+schema+`.customerauth_customers (id, email, email_key, phone,
+			first_name, last_name, accepts_marketing, state, password_hash, tags, default_address_id,
+			multipass_identifier, created_at, updated_at, credential_version)
+			VALUES ($1::uuid, $2, $3, NULLIF($4, ''), $5, $6, $7, $8, $9, $10, $11, NULLIF($12, ''), $13, $13, $14)`,
+			c.ID, c.Email, c.EmailKey, c.Phone, c.FirstName, c.LastName, c.AcceptsMarketing, int16(c.State),
+			c.PasswordHash, nonNil(c.Tags), c.DefaultAddressID, c.MultipassIdentifier, base, int64(c.CredentialVersion)); err != nil {
+			t.Fatal(err)
+		}
+		for i, a := range c.Addresses {
+			if _, err := admin.Exec(ctx, "INSERT INTO "+schema+`.customerauth_addresses (customer_id, position, id,
+				address1, city, zip, country_code, latitude) VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8)`,
+				c.ID, i+1, a.ID, a.Address1, a.City, a.Zip, a.CountryCode, a.Latitude); err != nil {
+				t.Fatal(err)
+			}
+		}
+		session := customerauth.HashToken(secrets[c])
+		if _, err := admin.Exec(ctx, "INSERT INTO "+schema+`.customerauth_tokens (hash, kind, customer_id, created_at,
+			expires_at, credential_version) VALUES ($1, $2, $3::uuid, $4, $5, $6)`,
+			session[:], int16(customerauth.TokenAccess), c.ID, base,
+			time.Now().Add(24*time.Hour), int64(c.CredentialVersion)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	reset := customerauth.HashToken(resetSecret)
+	if _, err := admin.Exec(ctx, "INSERT INTO "+schema+`.customerauth_tokens (hash, kind, customer_id, created_at,
+		expires_at, credential_version) VALUES ($1, $2, $3::uuid, $4, $5, 3)`,
+		reset[:], int16(customerauth.TokenReset), ann.ID, base, base.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatalf("migrating to the current version: %v", err)
+	}
+	if l := ledger(t, admin, schema); len(l) < 5 || l[4].Name != "0005_import.sql" {
+		t.Fatalf("ledger %v, want 0005_import.sql fifth", l)
+	}
+
+	// The columns: text ids in byte order, the new fields, the foreign keys
+	// and the id's CHECK.
+	for _, col := range [][2]string{{"customerauth_customers", "id"}, {"customerauth_tokens", "customer_id"}, {"customerauth_addresses", "customer_id"}} {
+		var typ, coll string
+		err := admin.QueryRow(ctx, `SELECT data_type, COALESCE(collation_name, '') FROM information_schema.columns
+			WHERE table_schema = $1 AND table_name = $2 AND column_name = $3`, schema, col[0], col[1]).Scan(&typ, &coll)
+		if err != nil || typ != "text" || coll != "C" {
+			t.Errorf("%s.%s: %s COLLATE %q, %v; want text COLLATE \"C\"", col[0], col[1], typ, coll, err)
+		}
+	}
+	var defs []string
+	rows, err := admin.Query(ctx, `SELECT c.conname || ' ' || pg_get_constraintdef(c.oid) FROM pg_constraint c
+		JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = $1 AND c.contype IN ('f', 'c') ORDER BY 1`, schema)
+	if err == nil {
+		defs, err = pgx.CollectRows(rows, pgx.RowTo[string])
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := strings.Join(defs, "\n")
+	for _, want := range []string{
+		"customerauth_tokens_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES " + schema + ".customerauth_customers(id) ON DELETE CASCADE",
+		"customerauth_addresses_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES " + schema + ".customerauth_customers(id) ON DELETE CASCADE",
+		"customerauth_customers_id_check CHECK (((octet_length(id) >= 1) AND (octet_length(id) <= 64)))",
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("missing constraint %s; have:\n%s", want, all)
+		}
+	}
+	if _, err := admin.Exec(ctx, "INSERT INTO "+schema+`.customerauth_customers (id, email, email_key, state, created_at,
+		updated_at) VALUES ($1, 'long@example.com', 'long@example.com', 1, now(), now())`, strings.Repeat("x", 65)); err == nil {
+		t.Error("a customer id of 65 bytes was stored")
+	}
+
+	// Every customer as it was, with the new fields at their defaults.
+	for _, want := range []*customerauth.Customer{ann, bob} {
+		got, err := s.CustomerByID(ctx, want.ID)
+		if err != nil {
+			t.Fatalf("CustomerByID(%s) after the upgrade: %v", want.ID, err)
+		}
+		if got.ID != want.ID || got.Email != want.Email || got.Phone != want.Phone || got.FirstName != want.FirstName ||
+			got.AcceptsMarketing != want.AcceptsMarketing || got.PasswordHash != want.PasswordHash ||
+			!slices.Equal(got.Tags, want.Tags) || got.MultipassIdentifier != want.MultipassIdentifier ||
+			got.CredentialVersion != want.CredentialVersion || got.DefaultAddressID != want.DefaultAddressID ||
+			got.Note != "" || got.AcceptsSMSMarketing || got.TaxExempt {
+			t.Errorf("customer after the upgrade:\n%+v\nwant\n%+v", got, want)
+		}
+		if d := diffAddresses(want.Addresses, got.Addresses); d != "" {
+			t.Errorf("%s after the upgrade: %s", want.Email, d)
+		}
+	}
+
+	// They log in: with the sessions they had, and with their passwords.
+	svc := newService(t, s, &outbox{}, nil)
+	for c, secret := range secrets {
+		if got, err := svc.CustomerByAccessToken(ctx, secret); err != nil || got.ID != c.ID {
+			t.Errorf("%s's session after the upgrade: %+v, %v", c.Email, got, err)
+		}
+		tok, err := svc.CreateAccessToken(ctx, c.Email, password)
+		if err != nil {
+			t.Fatalf("%s's login after the upgrade: %v", c.Email, err)
+		}
+		if got, err := svc.CustomerByAccessToken(ctx, tok.Token); err != nil || got.ID != c.ID {
+			t.Errorf("%s's new session: %+v, %v", c.Email, got, err)
+		}
+	}
+	if got, err := s.TokenByHash(ctx, customerauth.TokenReset, reset, base); err != nil || got.CustomerID != ann.ID || got.CredentialVersion != 3 {
+		t.Errorf("the reset link after the upgrade: %+v, %v", got, err)
+	}
+
+	// A customer with a Shopify id joins them, and erasing one still
+	// cascades to its addresses and tokens.
+	imported := customer("Imported@example.com")
+	imported.ID, imported.Note, imported.TaxExempt = "7085491241234", "from Shopify", true
+	if err := s.CreateCustomer(ctx, imported, nil); err != nil {
+		t.Fatalf("CreateCustomer with a Shopify id after the upgrade: %v", err)
+	}
+	if got, err := s.CustomerByID(ctx, imported.ID); err != nil || got.Note != imported.Note || !got.TaxExempt {
+		t.Errorf("the imported customer: %+v, %v", got, err)
+	}
+	if err := s.EraseCustomer(ctx, ann.ID); err != nil {
+		t.Fatal(err)
+	}
+	var left int
+	if err := admin.QueryRow(ctx, "SELECT (SELECT count(*) FROM "+schema+".customerauth_tokens WHERE customer_id = $1) + (SELECT count(*) FROM "+
+		schema+".customerauth_addresses WHERE customer_id = $1)", ann.ID).Scan(&left); err != nil || left != 0 {
+		t.Errorf("rows of the erased customer: %d, %v; want none", left, err)
+	}
+}
+
+// nonNil returns tags, or an empty list for nil.
+func nonNil(tags []string) []string {
+	if tags == nil {
+		return []string{}
+	}
+	return tags
 }

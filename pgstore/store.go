@@ -31,7 +31,6 @@ import (
 	"math"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -40,9 +39,11 @@ import (
 )
 
 // Store is a customerauth.Store and customerauth.ReplayCache on a
-// PostgreSQL database. It is safe for concurrent use by any number of
-// goroutines and processes, because every change is one database
-// transaction and every uniqueness rule is a unique index.
+// PostgreSQL database, with the administrative capabilities
+// customerauth.CustomerLister, customerauth.CustomerEraser and
+// customerauth.CustomerImporter. It is safe for concurrent use by any
+// number of goroutines and processes, because every change is one
+// database transaction and every uniqueness rule is a unique index.
 type Store struct {
 	pool *pgxpool.Pool
 }
@@ -64,6 +65,7 @@ var (
 const (
 	codeUniqueViolation     = "23505"
 	codeForeignKeyViolation = "23503"
+	codeDeadlockDetected    = "40P01"
 )
 
 // rollbackTimeout bounds the rollback of a failed transaction. The rollback
@@ -139,15 +141,19 @@ func decodeVersion(n int64) uint64 {
 	return uint64(n)
 }
 
-// validID reports whether id is a UUID in the canonical lowercase form the
-// Service uses. Anything else names no stored customer: it is refused
-// before it reaches the uuid column, where it would be a type error rather
-// than "not found", and non-canonical spellings of a stored ID do not
-// match, exactly as with the in-memory store.
+// validID reports whether id can be a customer's ID
+// (customerauth.ValidCustomerID). Anything else names no stored customer:
+// it is refused before it reaches a statement, so it is "not found" (or,
+// for a new customer, a plain error) rather than a CHECK violation. IDs
+// are compared as they are, byte for byte, exactly as in the in-memory
+// store: another spelling of a stored UUID names no one.
 func validID(id string) bool {
-	u, err := uuid.Parse(id)
-	return err == nil && u.String() == id
+	return customerauth.ValidCustomerID(id)
 }
+
+// errInvalidID refuses a new customer whose ID validID refuses. It does
+// not quote the ID, which may be anything a caller passed.
+var errInvalidID = fmt.Errorf("customer ID is not 1 to %d ASCII letters, digits, '-' or '_'", customerauth.MaxCustomerIDLength)
 
 // inTx runs fn in a transaction and commits when fn returns nil. On error
 // the transaction is rolled back, so nothing fn did takes effect.

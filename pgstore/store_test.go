@@ -81,9 +81,11 @@ func TestTimesComeBackInUTC(t *testing.T) {
 	}
 }
 
-// TestIDsMustBeCanonical: the uuid column would accept other spellings of
-// a UUID, but the contract compares IDs as strings.
-func TestIDsMustBeCanonical(t *testing.T) {
+// TestIDsAreOpaque: ids are text compared byte for byte. Another spelling
+// of a stored UUID names no one; an id that customerauth.ValidCustomerID
+// refuses never reaches a statement (no CHECK violation, no encoding
+// error): a lookup finds nothing, and a new customer is a plain error.
+func TestIDsAreOpaque(t *testing.T) {
 	testDSN(t)
 	t.Parallel()
 	s := newStore(t)
@@ -91,19 +93,53 @@ func TestIDsMustBeCanonical(t *testing.T) {
 	if err := s.CreateCustomer(t.Context(), c, nil); err != nil {
 		t.Fatal(err)
 	}
-	for _, id := range []string{strings.ToUpper(c.ID), "{" + c.ID + "}", "urn:uuid:" + c.ID, "not-a-uuid", ""} {
+	invalid := []string{"", "a b", "id\x00", "\xff\xfe", "urn:uuid:" + c.ID, "{" + c.ID + "}", strings.Repeat("x", 65), "é"}
+	for _, id := range append([]string{strings.ToUpper(c.ID), "not-a-uuid"}, invalid...) {
 		if got, err := s.CustomerByID(t.Context(), id); !errors.Is(err, customerauth.ErrNotFound) {
 			t.Errorf("CustomerByID(%q) = %v, %v; want ErrNotFound", id, got, err)
 		}
+		if got, err := s.UpdateCustomer(t.Context(), &customerauth.CustomerChange{ID: id, UpdatedAt: base}); !errors.Is(err, customerauth.ErrNotFound) {
+			t.Errorf("UpdateCustomer(%q) = %v, %v; want ErrNotFound", id, got, err)
+		}
+		if err := s.EraseCustomer(t.Context(), id); !errors.Is(err, customerauth.ErrNotFound) {
+			t.Errorf("EraseCustomer(%q) = %v; want ErrNotFound", id, err)
+		}
+		tok := &customerauth.Token{Hash: customerauth.HashToken("x"), Kind: customerauth.TokenReset, CustomerID: id, ExpiresAt: base}
+		if err := s.IssueToken(t.Context(), tok); !errors.Is(err, customerauth.ErrNotFound) {
+			t.Errorf("IssueToken for customer %q: %v, want ErrNotFound", id, err)
+		}
 	}
-	bad := customer("Bad@example.com")
-	bad.ID = "customer-1"
-	if err := s.CreateCustomer(t.Context(), bad, nil); err == nil || errors.Is(err, customerauth.ErrConflict) {
-		t.Errorf("CreateCustomer with a non-UUID ID: error %v, want a plain error", err)
+	if found, err := s.FindCustomers(t.Context(), invalid, []string{"", "\xff"}); err != nil || len(found) != 0 {
+		t.Errorf("FindCustomers(invalid ids) = %v, %v; want none", found, err)
 	}
-	tok := &customerauth.Token{Hash: customerauth.HashToken("x"), Kind: customerauth.TokenReset, CustomerID: "nope", ExpiresAt: base}
-	if err := s.IssueToken(t.Context(), tok); !errors.Is(err, customerauth.ErrNotFound) {
-		t.Errorf("IssueToken for a non-UUID customer: %v, want ErrNotFound", err)
+	for _, id := range invalid {
+		bad := customer("Bad@example.com")
+		bad.ID = id
+		if err := s.CreateCustomer(t.Context(), bad, nil); err == nil || errors.Is(err, customerauth.ErrConflict) {
+			t.Errorf("CreateCustomer with ID %q: error %v, want a plain error", id, err)
+		}
+		if err := s.CreateCustomers(t.Context(), []*customerauth.Customer{customer("Good@example.com"), bad}); err == nil || errors.Is(err, customerauth.ErrConflict) {
+			t.Errorf("CreateCustomers with ID %q: error %v, want a plain error", id, err)
+		}
+	}
+	if got, err := s.CustomerByEmail(t.Context(), "good@example.com"); !errors.Is(err, customerauth.ErrNotFound) {
+		t.Errorf("a customer of a refused CreateCustomers was stored: %+v, %v", got, err)
+	}
+	// Ids that are no UUID work.
+	for _, id := range []string{"customer-1", "7085491241234", "0007", strings.Repeat("Z", 64)} {
+		o := customer(id + "@example.com")
+		o.ID = id
+		tok := &customerauth.Token{Hash: customerauth.HashToken(id), Kind: customerauth.TokenAccess, CustomerID: id, CreatedAt: base, ExpiresAt: base.Add(time.Hour)}
+		if err := s.CreateCustomer(t.Context(), o, tok); err != nil {
+			t.Errorf("CreateCustomer with ID %q: %v", id, err)
+			continue
+		}
+		if got, err := s.CustomerByID(t.Context(), id); err != nil || got.ID != id {
+			t.Errorf("CustomerByID(%q) = %+v, %v", id, got, err)
+		}
+		if got, err := s.TokenByHash(t.Context(), tok.Kind, tok.Hash, base); err != nil || got.CustomerID != id {
+			t.Errorf("TokenByHash of customer %q = %+v, %v", id, got, err)
+		}
 	}
 }
 

@@ -34,7 +34,7 @@ const (
 	// one a change has just left (moved on, if it revoked the tokens).
 	// The transaction already holds that customer's row.
 	insertToken = `INSERT INTO customerauth_tokens (hash, kind, customer_id, created_at, expires_at, credential_version)
-		SELECT $1::bytea, $2::smallint, $3::uuid, $4::timestamptz, $5::timestamptz, credential_version
+		SELECT $1::bytea, $2::smallint, $3::text, $4::timestamptz, $5::timestamptz, credential_version
 		FROM customerauth_customers WHERE id = $6` + onHashConflict
 
 	// insertTokenIfCurrent stores a token for customer $3 if, and only

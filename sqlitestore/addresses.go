@@ -71,6 +71,19 @@ func addressArgs(a customerauth.Address) []any {
 		a.ProvinceCode, a.Country, a.CountryCode, a.Zip, a.Phone, nullFloat(a.Latitude), nullFloat(a.Longitude)}
 }
 
+// appendAddressArgs returns the values of appendAddressSQL that add a after
+// the customer's addresses, unless it already has limit of them.
+func appendAddressArgs(customerID string, a customerauth.Address, limit int) []any {
+	args := append([]any{customerID}, addressArgs(a)...)
+	return append(args, customerID, int64(limit), int64(limit))
+}
+
+// updateAddressArgs returns the values of updateAddressSQL that replace the
+// customer's address with a.ID by a.
+func updateAddressArgs(customerID string, a customerauth.Address) []any {
+	return append(addressArgs(a)[1:], a.ID, customerID) // the fields but the id, then the key
+}
+
 // errCoordinate refuses an address the store could not give back as it
 // was given: SQLite stores NaN as NULL, and before the addresses had a
 // table of their own, the JSON they were stored as had no form for NaN or
@@ -147,6 +160,24 @@ func insertAddresses(ctx context.Context, tx *sql.Tx, customerID string, addrs [
 	return nil
 }
 
+// putAddress stores a as one of the customer's addresses, for
+// CustomerChange.PutAddress: the customer's address with a.ID is replaced
+// in place by updateAddressSQL, as UpdateAddress does, keeping its
+// position; if the customer has none, appendAddressSQL adds a after the
+// others, as AddAddress does without a limit. The customer must exist.
+// When another customer has an address with a.ID, the update finds no row
+// of this customer and the insert violates the unique index on id: a
+// constraint error that wrapErr makes ErrConflict. It runs in the caller's
+// transaction, which sets the default.
+func putAddress(ctx context.Context, tx *sql.Tx, customerID string, a customerauth.Address) error {
+	err := mustChangeAddress(tx.ExecContext(ctx, updateAddressSQL, updateAddressArgs(customerID, a)...))
+	if !errors.Is(err, customerauth.ErrAddressNotFound) {
+		return err // nil: replaced in place
+	}
+	_, err = tx.ExecContext(ctx, appendAddressSQL, appendAddressArgs(customerID, a, 0)...)
+	return err
+}
+
 // addressesOf returns the customer's addresses in order, nil for none.
 func addressesOf(ctx context.Context, tx *sql.Tx, customerID string) ([]customerauth.Address, error) {
 	rows, err := tx.QueryContext(ctx, addressesOfSQL, customerID)
@@ -182,8 +213,7 @@ func (s *Store) AddAddress(ctx context.Context, ch customerauth.AddressChange, a
 	if err := checkAddresses(a); err != nil {
 		return nil, fmt.Errorf("sqlitestore: %s: %w", op, err)
 	}
-	args := append([]any{ch.CustomerID}, addressArgs(a)...)
-	args = append(args, ch.CustomerID, int64(limit), int64(limit))
+	args := appendAddressArgs(ch.CustomerID, a, limit)
 	return s.changeAddresses(ctx, op, ch, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, appendAddressSQL, args...)
 		if err != nil {
@@ -210,7 +240,7 @@ func (s *Store) UpdateAddress(ctx context.Context, ch customerauth.AddressChange
 	if err := checkAddresses(a); err != nil {
 		return nil, fmt.Errorf("sqlitestore: %s: %w", op, err)
 	}
-	args := append(addressArgs(a)[1:], a.ID, ch.CustomerID) // the fields but the id, then the key
+	args := updateAddressArgs(ch.CustomerID, a)
 	return s.changeAddresses(ctx, op, ch, func(tx *sql.Tx) error {
 		return mustChangeAddress(tx.ExecContext(ctx, updateAddressSQL, args...))
 	}, keepDefault)

@@ -14,7 +14,7 @@ import (
 // (see addresses.go).
 const customerColumns = `id, email, email_key, phone, multipass_identifier, first_name, last_name,
 	accepts_marketing, state, password_hash, tags, default_address_id, created_at, updated_at,
-	credential_version`
+	credential_version, accepts_sms_marketing, tax_exempt, note`
 
 // The customer statements. Each lookup is a search of a unique index of
 // the customers, joined to the customer's addresses by a range search of
@@ -31,7 +31,7 @@ var (
 )
 
 const insertCustomerSQL = `INSERT INTO customerauth_customers (` + customerColumns + `)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // customerWithAddressesSQL returns the lookup of a customer by the value of
 // the uniquely indexed column key, with its addresses.
@@ -80,7 +80,7 @@ func (cs *customerScan) dest() []any {
 	c := &cs.c
 	return []any{&c.ID, &c.Email, &c.EmailKey, &cs.phone, &cs.ident, &c.FirstName, &c.LastName,
 		&c.AcceptsMarketing, &cs.state, &c.PasswordHash, &cs.tags, &c.DefaultAddressID, &cs.created, &cs.updated,
-		&cs.version}
+		&cs.version, &c.AcceptsSMSMarketing, &c.TaxExempt, &c.Note}
 }
 
 // customer returns the customer scanned, sharing no memory with cs.
@@ -101,22 +101,40 @@ func (cs *customerScan) customer() (*customerauth.Customer, error) {
 // lookup: the customer, with its addresses in order. No row is
 // sql.ErrNoRows.
 func scanCustomerWithAddresses(rows *sql.Rows) (*customerauth.Customer, error) {
+	cs, err := scanCustomersWithAddresses(rows)
+	if err != nil {
+		return nil, err
+	}
+	if len(cs) == 0 {
+		return nil, sql.ErrNoRows
+	}
+	return cs[0], nil
+}
+
+// scanCustomersWithAddresses reads, and closes, rows of the columns
+// customerColumns followed by addressColumns, a customer's rows together
+// and its addresses in order among them, as a LEFT JOIN of the customers
+// to their addresses ordered by customer and position yields them: the
+// customers in the order of the rows, each with its addresses.
+func scanCustomersWithAddresses(rows *sql.Rows) ([]*customerauth.Customer, error) {
 	defer rows.Close()
 	var (
-		c  *customerauth.Customer
-		cs customerScan
-		as addressScan
+		out []*customerauth.Customer
+		c   *customerauth.Customer
+		cs  customerScan
+		as  addressScan
 	)
 	dest := append(cs.dest(), as.dest()...)
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
-		if c == nil {
+		if c == nil || c.ID != cs.c.ID {
 			var err error
 			if c, err = cs.customer(); err != nil {
 				return nil, err
 			}
+			out = append(out, c)
 		}
 		if a, ok := as.address(); ok {
 			c.Addresses = append(c.Addresses, a)
@@ -125,10 +143,7 @@ func scanCustomerWithAddresses(rows *sql.Rows) (*customerauth.Customer, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	if c == nil {
-		return nil, sql.ErrNoRows
-	}
-	return c, nil
+	return out, nil
 }
 
 // customerArgs returns the values of insertCustomerSQL for c.
@@ -152,16 +167,16 @@ func customerArgs(c *customerauth.Customer) ([]any, error) {
 	return []any{
 		c.ID, c.Email, c.EmailKey, nullIfEmpty(c.Phone), nullIfEmpty(c.MultipassIdentifier),
 		c.FirstName, c.LastName, c.AcceptsMarketing, int64(c.State), c.PasswordHash,
-		tags, c.DefaultAddressID, created, updated, version,
+		tags, c.DefaultAddressID, created, updated, version, c.AcceptsSMSMarketing, c.TaxExempt, c.Note,
 	}, nil
 }
 
 // CreateCustomer implements customerauth.Store. The customer, its
 // addresses and tok, bound to c.CredentialVersion, are inserted in one
-// transaction; the UNIQUE indexes on email_key, phone and
-// multipass_identifier decide conflicts, so two concurrent creates with one
-// email cannot both succeed. An address id that another address has is a
-// conflict too.
+// transaction; the primary key on id and the UNIQUE indexes on email_key,
+// phone and multipass_identifier decide conflicts, so two concurrent
+// creates with one email, or one imported id, cannot both succeed. An
+// address id that another address has is a conflict too.
 func (s *Store) CreateCustomer(ctx context.Context, c *customerauth.Customer, tok *customerauth.Token) error {
 	const op = "create customer"
 	args, err := customerArgs(c)
@@ -265,10 +280,11 @@ const (
 // access token ch.AccessToken must be usable and the token named by
 // Consume is deleted if it is usable (otherwise nothing changes and the
 // result is ErrNotFound); then the fields that ch sets are updated, the
-// address rows are replaced by ch.Addresses if it is set, the credential
-// version moves on if ch.RevokeTokens, the customer's tokens are revoked,
-// and Issue is stored bound to the version as it then is. A UNIQUE
-// violation rolls it all back and gives ErrConflict.
+// address rows are replaced by ch.Addresses if it is set, or else the one
+// address ch.PutAddress is updated in place or appended (see putAddress),
+// the credential version moves on if ch.RevokeTokens, the customer's
+// tokens are revoked, and Issue is stored bound to the version as it then
+// is. A UNIQUE violation rolls it all back and gives ErrConflict.
 func (s *Store) UpdateCustomer(ctx context.Context, ch *customerauth.CustomerChange) (*customerauth.Customer, error) {
 	const op = "update customer"
 	query, args, err := updateCustomerSQL(ch)
@@ -317,12 +333,17 @@ func (s *Store) UpdateCustomer(ctx context.Context, ch *customerauth.CustomerCha
 		if err != nil {
 			return wrapErr(ctx, op, err)
 		}
-		if ch.Addresses != nil {
+		switch {
+		case ch.Addresses != nil:
 			// The whole list is replaced: positions 1 to n, in its order.
 			if _, err := tx.ExecContext(ctx, deleteAddressesSQL, ch.ID); err != nil {
 				return wrapErr(ctx, op, err)
 			}
 			if err := insertAddresses(ctx, tx, ch.ID, *ch.Addresses); err != nil {
+				return wrapErr(ctx, op, err)
+			}
+		case ch.PutAddress != nil:
+			if err := putAddress(ctx, tx, ch.ID, *ch.PutAddress); err != nil {
 				return wrapErr(ctx, op, err)
 			}
 		}
@@ -390,6 +411,15 @@ func updateCustomerSQL(ch *customerauth.CustomerChange) (string, []any, error) {
 	if ch.AcceptsMarketing != nil {
 		set("accepts_marketing", *ch.AcceptsMarketing)
 	}
+	if ch.AcceptsSMSMarketing != nil {
+		set("accepts_sms_marketing", *ch.AcceptsSMSMarketing)
+	}
+	if ch.TaxExempt != nil {
+		set("tax_exempt", *ch.TaxExempt)
+	}
+	if ch.Note != nil {
+		set("note", *ch.Note)
+	}
 	if ch.State != nil {
 		set("state", int64(*ch.State))
 	}
@@ -419,6 +449,13 @@ func updateCustomerSQL(ch *customerauth.CustomerChange) (string, []any, error) {
 		// The default follows from the new list alone, so there is
 		// nothing to read first. UpdateCustomer writes the list's rows.
 		set("default_address_id", ch.NewDefaultAddressID())
+	} else if a := ch.PutAddress; a != nil {
+		if err := checkAddresses(*a); err != nil {
+			return "", nil, err
+		}
+		// The put address becomes the default whether it was the
+		// customer's already or is new. UpdateCustomer writes its row.
+		set("default_address_id", a.ID)
 	}
 	b.WriteString(" WHERE id = ? RETURNING ")
 	b.WriteString(customerColumns)

@@ -17,6 +17,7 @@ func MigrateThrough(ctx context.Context, s *Store, version int) error {
 func Statements() map[string]string {
 	all := &customerauth.CustomerChange{
 		Email: new(""), Phone: new(""), FirstName: new(""), LastName: new(""), AcceptsMarketing: new(false),
+		AcceptsSMSMarketing: new(false), TaxExempt: new(false), Note: new(""),
 		State: new(customerauth.StateEnabled), PasswordHash: new(""), Tags: &[]string{}, MultipassIdentifier: new(""),
 		Addresses: &[]customerauth.Address{}, DefaultAddressID: new(""), RevokeTokens: true,
 	}
@@ -51,5 +52,8 @@ func Statements() map[string]string {
 		"deleteAddresses":     deleteAddressesSQL,
 		"customerDefault":     customerDefaultAddressSQL,
 		"setAddressBook":      setAddressBookSQL,
+		"listCustomers":       listCustomersSQL,
+		"findCustomers":       findCustomersSQL,
+		"eraseCustomer":       eraseCustomerSQL,
 	}
 }

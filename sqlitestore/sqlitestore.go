@@ -24,6 +24,10 @@
 // Service made. Expired tokens and replay entries are refused whether or
 // not they are deleted; hosts delete them on a schedule with DeleteExpired.
 // The package starts no goroutines.
+//
+// The Store also has the optional administrative capabilities
+// customerauth.CustomerLister, CustomerEraser and CustomerImporter
+// (ListCustomers, EraseCustomer, FindCustomers and CreateCustomers).
 package sqlitestore
 
 import (

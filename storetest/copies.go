@@ -16,6 +16,9 @@ import (
 // scalar fields, slice elements, the slices' length and pointees.
 func mutate(c *customerauth.Customer) {
 	c.FirstName = "Mutated"
+	c.Note = "Mutated"
+	c.TaxExempt = !c.TaxExempt
+	c.AcceptsSMSMarketing = !c.AcceptsSMSMarketing
 	c.Phone = "+10000000000"
 	c.Tags[0] = "mutated"
 	c.Tags = append(c.Tags, "appended")

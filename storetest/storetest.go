@@ -1,12 +1,15 @@
 // Package storetest is the contract suite for customerauth.Store
-// implementations and for the optional capabilities a Store may add,
-// customerauth.Limiter and customerauth.ReplayCache. The Service trusts its
-// Store to keep emails, phones and Multipass identifiers unique, to hand out
-// copies, to apply changes atomically and to consume single-use tokens at
-// most once; it trusts a Limiter to count attempts exactly as
-// customerauth.MemoryLimiter does, and a ReplayCache to call a key new once
-// until it expires. None of that is visible in the method signatures, so
-// every implementation runs this suite from its own tests to prove it.
+// implementations and for the optional capabilities a Store may add:
+// customerauth.Limiter, customerauth.ReplayCache, and the administrative
+// customerauth.CustomerLister, CustomerEraser and CustomerImporter. The
+// Service trusts its Store to keep IDs, emails, phones and Multipass
+// identifiers unique, to hand out copies, to apply changes atomically and to
+// consume single-use tokens at most once; it trusts a Limiter to count
+// attempts exactly as customerauth.MemoryLimiter does, a ReplayCache to call
+// a key new once until it expires, an eraser to leave nothing behind and an
+// importer to store a batch whole or not at all. None of that is visible in
+// the method signatures, so every implementation runs this suite from its
+// own tests to prove it.
 //
 // A Store author calls Run with a function that returns a new, empty store:
 //
@@ -17,8 +20,10 @@
 //	}
 //
 // Run also checks the Limiter and ReplayCache contracts, in the subtests of
-// "Limiter" and "ReplayCache", when the store implements them, so a SQL
-// store that is all three needs nothing more.
+// "Limiter" and "ReplayCache", and those of the administrative
+// capabilities customerauth.CustomerLister, CustomerEraser and
+// CustomerImporter, in subtests of those names, when the store implements
+// them, so a SQL store that is all of them needs nothing more.
 //
 // A Limiter or ReplayCache that is not a Store (an attempt counter in
 // Redis, say) runs its contract alone with RunLimiter or RunReplayCache:
@@ -74,9 +79,11 @@ const tick = time.Millisecond
 // A Store that also implements customerauth.Limiter or
 // customerauth.ReplayCache is what the Service uses for that capability, so
 // Run checks those contracts as well, as RunLimiter and RunReplayCache do,
-// in the subtests of "Limiter" and "ReplayCache"; when the store does not
-// implement one, Run logs that it skips it. It asks one extra store from
-// newStore for each to find out.
+// in the subtests of "Limiter" and "ReplayCache". Likewise it checks
+// customerauth.CustomerLister, CustomerEraser and CustomerImporter in the
+// subtests of those names. When the store does not implement one, Run logs
+// that it skips it. It asks one extra store from newStore for each to find
+// out.
 func Run(t *testing.T, newStore func(t *testing.T) customerauth.Store) {
 	t.Helper()
 	tests := []struct {
@@ -88,6 +95,11 @@ func Run(t *testing.T, newStore func(t *testing.T) customerauth.Store) {
 		{"MinimalCustomerRoundTrips", testMinimalRoundTrip},
 		{"UnknownLookupsAreNotFound", testUnknownLookups},
 		{"EmptyPhoneNeverMatches", testEmptyPhoneNeverMatches},
+
+		// Customer IDs are opaque: a UUID or an imported platform's id.
+		{"OpaqueIDsWorkEverywhere", testOpaqueIDs},
+		{"IDsAreCaseSensitive", testIDsAreCaseSensitive},
+		{"CreateWithTakenIDConflictsAndChangesNothing", testCreateIDConflict},
 
 		// Uniqueness of email and phone.
 		{"CreateWithTakenEmailKeyConflicts", testCreateEmailConflict},
@@ -119,6 +131,17 @@ func Run(t *testing.T, newStore func(t *testing.T) customerauth.Store) {
 		{"UpdateAddressesChoosesDefault", testUpdateAddressesDefault},
 		{"UpdateReturnsStoredCustomer", testUpdateReturnsStored},
 		{"UpdateUnknownCustomerIsNotFound", testUpdateUnknown},
+
+		// UpdateCustomer's PutAddress.
+		{"PutAddressReplacesInPlace", testPutAddressReplaces},
+		{"PutAddressAppendsNewAddress", testPutAddressAppends},
+		{"PutAddressToCustomerWithoutAddresses", testPutAddressFirst},
+		{"PutAddressOfAnotherCustomersAddressConflicts", testPutAddressConflict},
+		{"PutAddressIsIgnoredWhenAddressesIsSet", testPutAddressWithAddresses},
+		{"PutAddressIsCopied", testPutAddressCopied},
+		{"PutAddressAndProfileChangeAreOneUnit", testPutAddressOneUnit},
+		{"PutAddressRacingAddAddressKeepsBoth", testPutAddressRacingAdd},
+		{"ConcurrentPutAddressOfOneIDSucceedsOnce", testPutAddressOneIDManyCustomers},
 
 		// Tokens.
 		{"CreateCustomerWithTokenStoresBoth", testCreateWithToken},
@@ -181,11 +204,21 @@ func Run(t *testing.T, newStore func(t *testing.T) customerauth.Store) {
 	// ReplayCache is optional: a Store that implements it is used for
 	// Multipass replay protection, shared by every process on one database.
 	runOptional(t, newStore, "ReplayCache", RunReplayCache)
+
+	// The administrative capabilities are optional: the admin command's
+	// list and export, erase, and fast import use them. Their behaviours
+	// create customers through the Store, so each asks for a Store that
+	// has the capability.
+	runOptional(t, newStore, "CustomerLister", runLister)
+	runOptional(t, newStore, "CustomerEraser", runEraser)
+	runOptional(t, newStore, "CustomerImporter", runImporter)
 }
 
 // runOptional runs the contract of the optional capability C, named name,
-// with run (RunLimiter or RunReplayCache) in a subtest called name, when the
-// stores made by newStore implement C; otherwise it logs that it skips it.
+// with run (RunLimiter, RunReplayCache, runLister ...) in a subtest called
+// name, when the stores made by newStore implement C; otherwise it logs that
+// it skips it. C may be an interface that joins customerauth.Store and the
+// capability, for behaviours that need both.
 // It asks one extra store from newStore to find out. Every behaviour then
 // asks newStore for a store of its own, as Run's do.
 func runOptional[C any](t *testing.T, newStore func(t *testing.T) customerauth.Store, name string, run func(*testing.T, func(*testing.T) C)) {
@@ -230,9 +263,15 @@ func newCustomer() *customerauth.Customer {
 		FirstName:        "Ann",
 		LastName:         "Lee",
 		AcceptsMarketing: true,
-		State:            customerauth.StateEnabled,
-		PasswordHash:     "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo",
-		Tags:             []string{"vip", "wholesale"},
+		// The shop's records: set, and the note on several lines with
+		// characters outside ASCII, so a store that drops or mangles them
+		// is caught.
+		AcceptsSMSMarketing: true,
+		TaxExempt:           true,
+		Note:                "Prefers delivery after 5pm.\nGate code: 12#4 — «side door» by the café",
+		State:               customerauth.StateEnabled,
+		PasswordHash:        "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo",
+		Tags:                []string{"vip", "wholesale"},
 		Addresses: []customerauth.Address{
 			{
 				ID: uuid.NewString(), FirstName: "Ann", LastName: "Lee", Company: "Lee & Co",

@@ -33,6 +33,32 @@ func testUpdateNilFieldsUntouched(t *testing.T, s customerauth.Store) {
 	want.UpdatedAt = later
 	wantCustomer(t, s, want)
 	wantByIdentifier(t, s, c.MultipassIdentifier, want)
+
+	// Each of the flags and the note alone changes only itself: a store
+	// that binds the change's fields to the wrong columns, or writes a nil
+	// one as its zero value, is caught.
+	single := []struct {
+		name  string
+		ch    customerauth.CustomerChange
+		apply func(c *customerauth.Customer)
+	}{
+		{"AcceptsMarketing", customerauth.CustomerChange{AcceptsMarketing: new(false)}, func(c *customerauth.Customer) { c.AcceptsMarketing = false }},
+		{"AcceptsSMSMarketing", customerauth.CustomerChange{AcceptsSMSMarketing: new(false)}, func(c *customerauth.Customer) { c.AcceptsSMSMarketing = false }},
+		{"TaxExempt", customerauth.CustomerChange{TaxExempt: new(false)}, func(c *customerauth.Customer) { c.TaxExempt = false }},
+		{"Note", customerauth.CustomerChange{Note: new("Only the note")}, func(c *customerauth.Customer) { c.Note = "Only the note" }},
+		{"NoteCleared", customerauth.CustomerChange{Note: new("")}, func(c *customerauth.Customer) { c.Note = "" }},
+		{"TaxExemptAgain", customerauth.CustomerChange{TaxExempt: new(true)}, func(c *customerauth.Customer) { c.TaxExempt = true }},
+	}
+	for i, tc := range single {
+		ch := tc.ch
+		ch.ID = c.ID
+		ch.UpdatedAt = later.Add(time.Duration(i+1) * time.Minute)
+		got := mustUpdate(t, s, &ch)
+		tc.apply(want)
+		want.UpdatedAt = ch.UpdatedAt
+		checkCustomer(t, "UpdateCustomer of "+tc.name+" alone", want, got)
+		wantCustomer(t, s, want)
+	}
 }
 
 func testUpdateSetsEveryField(t *testing.T, s customerauth.Store) {
@@ -49,6 +75,9 @@ func testUpdateSetsEveryField(t *testing.T, s customerauth.Store) {
 		FirstName:           new("Bob"),
 		LastName:            new("Roe"),
 		AcceptsMarketing:    new(false),
+		AcceptsSMSMarketing: new(false),
+		TaxExempt:           new(false),
+		Note:                new("Wholesale account, invoice monthly.\r\nAsk for Zoë."),
 		State:               new(customerauth.StateDeclined),
 		PasswordHash:        new("$2a$10$abcdefghijklmnopqrstuv"),
 		Tags:                &[]string{"new"},
@@ -60,7 +89,8 @@ func testUpdateSetsEveryField(t *testing.T, s customerauth.Store) {
 	got := mustUpdate(t, s, ch)
 	want := &customerauth.Customer{
 		ID: c.ID, Email: *ch.Email, EmailKey: strings.ToLower(*ch.Email), Phone: *ch.Phone,
-		FirstName: "Bob", LastName: "Roe", AcceptsMarketing: false, State: customerauth.StateDeclined,
+		FirstName: "Bob", LastName: "Roe", AcceptsMarketing: false, AcceptsSMSMarketing: false, TaxExempt: false,
+		Note: *ch.Note, State: customerauth.StateDeclined,
 		PasswordHash: *ch.PasswordHash, Tags: []string{"new"}, Addresses: addrs, DefaultAddressID: addrs[1].ID,
 		MultipassIdentifier: *ch.MultipassIdentifier, CreatedAt: c.CreatedAt, UpdatedAt: base,
 	}
@@ -83,9 +113,14 @@ func testUpdateSetsEveryField(t *testing.T, s customerauth.Store) {
 		checkCustomer(t, l.name, want, got)
 	}
 
-	// Tags set to an empty list clears them.
-	mustUpdate(t, s, &customerauth.CustomerChange{ID: c.ID, Tags: &[]string{}, UpdatedAt: base})
+	// Tags set to an empty list clears them, the note set to "" clears it,
+	// and the flags set back to true are stored as true.
+	mustUpdate(t, s, &customerauth.CustomerChange{
+		ID: c.ID, Tags: &[]string{}, Note: new(""), AcceptsSMSMarketing: new(true), TaxExempt: new(true), UpdatedAt: base,
+	})
 	want.Tags = nil
+	want.Note = ""
+	want.AcceptsSMSMarketing, want.TaxExempt = true, true
 	wantCustomer(t, s, want)
 }
 
