@@ -36,6 +36,12 @@ const (
 	// token can change the email, and with it where reset links go; this
 	// notice is how the owner hears of it.
 	NotifyEmailChanged
+	// NotifyInvitation invites a customer whose account was moved here
+	// from another platform (see Service.Invite) to set a password; URL
+	// holds the activation link. Unlike NotifyActivation, it goes to
+	// someone who never asked for an account on this site, so it must say
+	// why it arrives.
+	NotifyInvitation
 )
 
 // String returns the kind's name, as used in logs.
@@ -53,6 +59,8 @@ func (k NotificationKind) String() string {
 		return "account_exists"
 	case NotifyEmailChanged:
 		return "email_changed"
+	case NotifyInvitation:
+		return "invitation"
 	}
 	return "unknown"
 }

@@ -133,12 +133,13 @@ func kinds() []customerauth.NotificationKind {
 		customerauth.NotifyPasswordChanged,
 		customerauth.NotifyAccountExists,
 		customerauth.NotifyEmailChanged,
+		customerauth.NotifyInvitation,
 	}
 }
 
 // hasLink tells whether messages of kind k carry a link.
 func hasLink(k customerauth.NotificationKind) bool {
-	return k == customerauth.NotifyActivation || k == customerauth.NotifyPasswordReset
+	return k == customerauth.NotifyActivation || k == customerauth.NotifyPasswordReset || k == customerauth.NotifyInvitation
 }
 
 // compileTemplates merges overrides into the built-in templates, parses
@@ -374,6 +375,38 @@ func defaultTemplate(k customerauth.NotificationKind) Template {
 				"address, so that the change can be undone; choosing a new " +
 				"password with &ldquo;Forgot your password?&rdquo; would not " +
 				"help, as the link goes to the new address.</p>\n" +
+				htmlFoot,
+		}
+	case customerauth.NotifyInvitation:
+		// The reader never asked for an account here: the shop moved its
+		// customer accounts. The message says who writes, why now, that
+		// nothing is needed to keep shopping, and how to ignore it.
+		return Template{
+			Subject: "{{.ShopName}} has a new customer account for you",
+			Text: textGreeting +
+				"{{.ShopName}} has moved its online shop, and your customer " +
+				"account ({{.Email}}) came along: your details and addresses " +
+				"are already there. Your old password does not, so to log in " +
+				"again, open this link and choose a password:\n\n" +
+				"{{.URL}}\n\n" +
+				"The link works once. Whoever has it can set the password of " +
+				"your account, so please don't forward this email. If you'd " +
+				"rather not have an account, ignore this email: nothing " +
+				"happens until you open the link, and you can still shop as a " +
+				"guest." +
+				textSignOff,
+			HTML: htmlHead +
+				"<p>{{.ShopName}} has moved its online shop, and your customer " +
+				"account ({{.Email}}) came along: your details and addresses " +
+				"are already there. Your old password does not, so to log in " +
+				"again, open this link and choose a password.</p>\n" +
+				htmlButton + "Choose your password</a></p>\n" +
+				"<p>Or copy this link into your browser: {{.URL}}</p>\n" +
+				htmlSmall + "The link works once. Whoever has it can set the " +
+				"password of your account, so please don't forward this email. " +
+				"If you'd rather not have an account, ignore this email: " +
+				"nothing happens until you open the link, and you can still " +
+				"shop as a guest.</p>\n" +
 				htmlFoot,
 		}
 	}
