@@ -10,13 +10,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/shopkit/customerauth"
-	"github.com/shopkit/customerauth/pgstore"
-	"github.com/shopkit/customerauth/sqlitestore"
+	"github.com/shopkit/customerauth/internal/storeopen"
 )
 
 // options are the server's settings, from flags.
@@ -107,40 +105,18 @@ func newServer(ctx context.Context, o options, logger *slog.Logger) (*server, er
 // openStore opens the chosen store, applies its migrations, and returns
 // the expiry cleanup the server schedules and the function that closes it.
 func openStore(ctx context.Context, kind, dsn string, logger *slog.Logger) (customerauth.Store, func(context.Context, time.Time) (int, int, error), func(), error) {
-	switch kind {
-	case "memory":
-		return customerauth.NewMemoryStore(), nil, func() {}, nil
-	case "sqlite":
-		if dsn == "" {
-			dsn = "customerauth.db"
-		}
-		st, err := sqlitestore.Open(ctx, dsn)
-		if err != nil {
-			return nil, nil, nil, err
-		}
+	st, err := storeopen.Open(ctx, kind, dsn, true)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if st.Migrate != nil {
 		if err := st.Migrate(ctx); err != nil {
 			st.Close()
 			return nil, nil, nil, err
 		}
-		logger.Info("store", "kind", "sqlite", "file", dsn)
-		return st, st.DeleteExpired, func() { st.Close() }, nil
-	case "postgres":
-		if dsn == "" {
-			return nil, nil, nil, fmt.Errorf("-store postgres needs -dsn")
-		}
-		pool, err := pgxpool.New(ctx, dsn)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		st := pgstore.New(pool)
-		if err := st.Migrate(ctx); err != nil {
-			pool.Close()
-			return nil, nil, nil, err
-		}
-		logger.Info("store", "kind", "postgres")
-		return st, st.DeleteExpired, pool.Close, nil
 	}
-	return nil, nil, nil, fmt.Errorf("unknown -store %q: want memory, sqlite or postgres", kind)
+	logger.Info("store", "kind", st.Kind, "where", st.Where)
+	return st.Store, st.DeleteExpired, st.Close, nil
 }
 
 // startCleanup deletes expired tokens and replay entries every few minutes,
