@@ -12,10 +12,12 @@
 //	go run ./bench -store all -dsn postgres://...   # or CUSTOMERAUTH_TEST_POSTGRES
 //	go run ./bench -flood               # 500-connection login flood: peak RSS, timing check
 //	go run ./bench -ops customer -rounds 1 -only-profile -cpuprofile cpu.out
+//	go run ./bench -import -store all -dsn postgres://... [-rows 50000] [-rounds 3] [-batch 1000]
 //
 // The results are written as bench/results/results-<store>.md (and .json),
-// bench/results/ratios.svg (from every results-*.json in the directory) and
-// bench/results/flood.md.
+// bench/results/ratios.svg (from every results-*.json in the directory),
+// bench/results/flood.md and, for -import, bench/results/import.md (and
+// .json).
 package main
 
 import (
@@ -57,6 +59,10 @@ type options struct {
 	floodDuration time.Duration
 	floodChild    bool
 	timingN       int
+
+	importMode bool
+	rows       int
+	batch      int
 }
 
 // envDSN is the variable the project's PostgreSQL tests read; the bench
@@ -79,7 +85,8 @@ func main() {
 	flag.StringVar(&o.ops, "ops", "customer,renew,update,login", "operations to measure (comma-separated)")
 	flag.DurationVar(&o.inproc, "inproc", 300*time.Millisecond, "time per in-process single-goroutine timing (no network) per operation × server × round; 0 skips")
 	flag.IntVar(&o.allocRuns, "alloc-runs", 500, "ServeHTTP calls averaged for allocs/op (login uses a tenth, at least 5)")
-	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of -profile-op through customerauth's handler (in process, GOMAXPROCS goroutines, -duration) to this file")
+	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of -profile-op through customerauth's handler (in process, GOMAXPROCS goroutines, -duration) to this file; "+
+		"with -import, of one more import per store, after the measured rounds (file name suffixed -<store> when there are several)")
 	flag.StringVar(&o.profileOp, "profile-op", "customer", "operation profiled with -cpuprofile")
 	flag.BoolVar(&o.onlyProfile, "only-profile", false, "with -cpuprofile: skip the measurements, only profile")
 	flag.BoolVar(&o.flood, "flood", false, "run the login flood (peak RSS of a child server process) and the login timing check instead")
@@ -87,6 +94,9 @@ func main() {
 	flag.DurationVar(&o.floodDuration, "flood-duration", 10*time.Second, "length of the login flood")
 	flag.IntVar(&o.timingN, "timing-n", 200, "logins of each kind (unknown email, wrong password) in the timing check")
 	flag.BoolVar(&o.floodChild, "flood-child", false, "internal: serve the flood in this (child) process")
+	flag.BoolVar(&o.importMode, "import", false, "measure the import of a Shopify CSV export against the store's plain batched insert (-store sqlite, postgres or all; default all)")
+	flag.IntVar(&o.rows, "rows", 50000, "with -import: rows of the generated Shopify export")
+	flag.IntVar(&o.batch, "batch", 1000, "with -import: the import's BatchSize and the plain insert's rows per transaction")
 	flag.Parse()
 
 	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
@@ -99,6 +109,8 @@ func main() {
 		err = runFloodChild(ctx, o)
 	case o.flood:
 		err = runFlood(ctx, o)
+	case o.importMode:
+		err = runImportBench(ctx, o)
 	default:
 		err = runBench(ctx, o)
 	}
