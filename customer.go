@@ -66,7 +66,12 @@ type Customer struct {
 	// them back; customers never see them.
 	TaxExempt bool
 	Note      string
-	State     State
+	// Language is the language the customer uses with the shop, as a
+	// Shopify LanguageCode ("EN", "FR", "PT_BR"): the @inContext language
+	// of the registration, or the import's. Messages sent later use it.
+	// Empty when unknown: the shop's default language then.
+	Language string
+	State    State
 	// PasswordHash is a PHC-formatted argon2id hash or a bcrypt hash; empty
 	// when the customer never set a password.
 	PasswordHash string

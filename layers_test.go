@@ -35,6 +35,7 @@ var fileLayers = map[string]string{
 	"memstore.go":           "domain",
 	"memstore_addresses.go": "domain",
 	"memstore_admin.go":     "domain",
+	"memstore_ping.go":      "domain",
 	"mint.go":               "domain",
 	"multipass.go":          "domain",
 	"multipass_login.go":    "domain",

@@ -235,6 +235,7 @@ func applyChange(c *Customer, ch *CustomerChange) {
 	setIf(&c.AcceptsSMSMarketing, ch.AcceptsSMSMarketing)
 	setIf(&c.TaxExempt, ch.TaxExempt)
 	setIf(&c.Note, ch.Note)
+	setIf(&c.Language, ch.Language)
 	setIf(&c.State, ch.State)
 	setIf(&c.PasswordHash, ch.PasswordHash)
 	setIf(&c.MultipassIdentifier, ch.MultipassIdentifier)

@@ -191,6 +191,7 @@ type CustomerChange struct {
 	AcceptsSMSMarketing *bool
 	TaxExempt           *bool
 	Note                *string
+	Language            *string
 	State               *State
 	PasswordHash        *string
 	Tags                *[]string

@@ -60,3 +60,10 @@ type CustomerImporter interface {
 	// customer in cs. The customers are not modified.
 	CreateCustomers(ctx context.Context, cs []*Customer) error
 }
+
+// Pinger is a Store that can tell whether it answers, for a host's health
+// check: a database that is down or unreachable fails Ping.
+type Pinger interface {
+	// Ping returns nil when the store answers within ctx.
+	Ping(ctx context.Context) error
+}

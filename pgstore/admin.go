@@ -51,6 +51,7 @@ var customerCopyColumns = []string{
 	"id", "email", "email_key", "phone", "first_name", "last_name", "accepts_marketing",
 	"accepts_sms_marketing", "tax_exempt", "note", "state", "password_hash", "tags",
 	"default_address_id", "multipass_identifier", "created_at", "updated_at", "credential_version",
+	"language",
 }
 
 // addressCopyColumns are the columns CreateCustomers copies into
@@ -314,6 +315,7 @@ func customerCopyRow(c *customerauth.Customer, version int64) []any {
 		c.ID, c.Email, c.EmailKey, nullIfEmpty(c.Phone), c.FirstName, c.LastName, c.AcceptsMarketing,
 		c.AcceptsSMSMarketing, c.TaxExempt, c.Note, int16(c.State), c.PasswordHash, nonNilTags(c.Tags),
 		c.DefaultAddressID, nullIfEmpty(c.MultipassIdentifier), c.CreatedAt, c.UpdatedAt, version,
+		c.Language,
 	}
 }
 

@@ -19,7 +19,8 @@ func customerColumnsOf(t string) string {
 	return t + `id, ` + t + `email, ` + t + `email_key, COALESCE(` + t + `phone, ''), ` + t + `first_name, ` +
 		t + `last_name, ` + t + `accepts_marketing, ` + t + `state, ` + t + `password_hash, ` + t + `tags, ` +
 		t + `default_address_id, COALESCE(` + t + `multipass_identifier, ''), ` + t + `created_at, ` +
-		t + `updated_at, ` + t + `credential_version, ` + t + `accepts_sms_marketing, ` + t + `tax_exempt, ` + t + `note`
+		t + `updated_at, ` + t + `credential_version, ` + t + `accepts_sms_marketing, ` + t + `tax_exempt, ` + t + `note, ` +
+		t + `language`
 }
 
 // customerColumns is the select list of a statement on
@@ -51,8 +52,8 @@ const (
 	insertCustomer = `INSERT INTO customerauth_customers (
 		id, email, email_key, phone, first_name, last_name, accepts_marketing, state,
 		password_hash, tags, default_address_id, multipass_identifier,
-		created_at, updated_at, credential_version, accepts_sms_marketing, tax_exempt, note
-	) VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6, $7, $8, $9, $10, $11, NULLIF($12, ''), $13, $14, $15, $16, $17, $18)`
+		created_at, updated_at, credential_version, accepts_sms_marketing, tax_exempt, note, language
+	) VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6, $7, $8, $9, $10, $11, NULLIF($12, ''), $13, $14, $15, $16, $17, $18, $19)`
 
 	// lockCustomer and lockCustomerKeys take the row lock every
 	// transaction that deletes or locks tokens of a customer takes first.
@@ -110,7 +111,8 @@ var updateCustomer = `UPDATE customerauth_customers SET
 		credential_version = credential_version + CASE WHEN $14 THEN 1 ELSE 0 END,
 		accepts_sms_marketing = COALESCE($15, accepts_sms_marketing),
 		tax_exempt = COALESCE($16, tax_exempt),
-		note = COALESCE($17, note)
+		note = COALESCE($17, note),
+		language = COALESCE($18, language)
 	WHERE id = $1
 	RETURNING ` + customerColumns
 
@@ -141,7 +143,7 @@ func (s *Store) CreateCustomer(ctx context.Context, c *customerauth.Customer, to
 	args := []any{
 		c.ID, c.Email, c.EmailKey, c.Phone, c.FirstName, c.LastName, c.AcceptsMarketing, int16(c.State),
 		c.PasswordHash, nonNilTags(c.Tags), c.DefaultAddressID, c.MultipassIdentifier,
-		c.CreatedAt, c.UpdatedAt, version, c.AcceptsSMSMarketing, c.TaxExempt, c.Note,
+		c.CreatedAt, c.UpdatedAt, version, c.AcceptsSMSMarketing, c.TaxExempt, c.Note, c.Language,
 	}
 	if tok == nil && len(c.Addresses) == 0 {
 		if _, err := s.pool.Exec(ctx, insertCustomer, args...); err != nil {
@@ -390,7 +392,7 @@ func changeArgs(ch *customerauth.CustomerChange) ([]any, error) {
 	return []any{
 		ch.ID, ch.Email, emailKey, ch.Phone, ch.FirstName, ch.LastName, ch.AcceptsMarketing, state,
 		ch.PasswordHash, tags, ch.MultipassIdentifier, defaultID, ch.UpdatedAt, ch.RevokeTokens,
-		ch.AcceptsSMSMarketing, ch.TaxExempt, ch.Note,
+		ch.AcceptsSMSMarketing, ch.TaxExempt, ch.Note, ch.Language,
 	}, nil
 }
 
@@ -425,7 +427,7 @@ func (cs *customerScan) dest() []any {
 	return []any{&c.ID, &c.Email, &c.EmailKey, &c.Phone, &c.FirstName, &c.LastName,
 		&c.AcceptsMarketing, &cs.state, &c.PasswordHash, &c.Tags, &c.DefaultAddressID,
 		&c.MultipassIdentifier, &c.CreatedAt, &c.UpdatedAt, &cs.version,
-		&c.AcceptsSMSMarketing, &c.TaxExempt, &c.Note}
+		&c.AcceptsSMSMarketing, &c.TaxExempt, &c.Note, &c.Language}
 }
 
 // customer returns the customer scanned. Times come back in UTC and empty

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -544,4 +545,149 @@ func nonNil(tags []string) []string {
 		return []string{}
 	}
 	return tags
+}
+
+// TestUpgradeFrom0005KeepsCustomers: a database that a release of schema
+// version 5 wrote (a customer with an imported id, addresses, the shop's
+// records and a session; one with nothing but an email), migrated to
+// version 6: every customer reads back exactly as it was, with no language
+// (the shop's default), its session still works, and the column is text,
+// NOT NULL and empty by default, so the previous release's INSERT, which does
+// not name it, still works while its processes are replaced. The language
+// can then be set and cleared, and customers created or imported with one
+// keep it.
+func TestUpgradeFrom0005KeepsCustomers(t *testing.T) {
+	testDSN(t)
+	t.Parallel()
+	schema := newSchema(t)
+	s := pgstore.New(newPool(t, schema, nil))
+	ctx := t.Context()
+	if err := pgstore.MigrateThrough(ctx, s, 5); err != nil {
+		t.Fatalf("migrating to version 5: %v", err)
+	}
+
+	ann := customer("Ann@example.com")
+	ann.ID = "7085491241234" // an id as an import keeps it
+	ann.FirstName, ann.LastName, ann.Phone, ann.MultipassIdentifier = "Ann", "Lee", "+16135550100", "idp-ann"
+	ann.PasswordHash, ann.Tags, ann.AcceptsMarketing, ann.CredentialVersion = "hash", []string{"vip"}, true, 2
+	ann.AcceptsSMSMarketing, ann.TaxExempt, ann.Note = true, true, "Gate code 12#4 — côté cour"
+	ann.Addresses = []customerauth.Address{
+		{ID: "z-" + uuid.NewString(), Address1: "1 Main St", City: "Ottawa", CountryCode: "CA"},
+		{ID: "a-" + uuid.NewString(), City: "Lyon", Zip: "69001"},
+	}
+	ann.DefaultAddressID = ann.Addresses[1].ID
+	bob := customer("Bob@example.com")
+	bob.State = customerauth.StateDisabled
+	secret := randHex(16)
+
+	// The rows as the statements of that release wrote them.
+	admin := adminConn(t)
+	insertV5 := "INSERT INTO " + schema + `.customerauth_customers (id, email, email_key, phone,
+		first_name, last_name, accepts_marketing, state, password_hash, tags, default_address_id,
+		multipass_identifier, created_at, updated_at, credential_version, accepts_sms_marketing, tax_exempt, note)
+		VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6, $7, $8, $9, $10, $11, NULLIF($12, ''), $13, $13, $14, $15, $16, $17)`
+	insertCustomerV5 := func(c *customerauth.Customer) error {
+		_, err := admin.Exec(ctx, insertV5, c.ID, c.Email, c.EmailKey, c.Phone, c.FirstName, c.LastName, c.AcceptsMarketing,
+			int16(c.State), c.PasswordHash, nonNil(c.Tags), c.DefaultAddressID, c.MultipassIdentifier, c.CreatedAt,
+			int64(c.CredentialVersion), c.AcceptsSMSMarketing, c.TaxExempt, c.Note)
+		return err
+	}
+	for _, c := range []*customerauth.Customer{ann, bob} {
+		if err := insertCustomerV5(c); err != nil {
+			t.Fatal(err)
+		}
+		for i, a := range c.Addresses {
+			if _, err := admin.Exec(ctx, "INSERT INTO "+schema+`.customerauth_addresses (customer_id, position, id,
+				address1, city, zip, country_code) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+				c.ID, i+1, a.ID, a.Address1, a.City, a.Zip, a.CountryCode); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	session := customerauth.HashToken(secret)
+	if _, err := admin.Exec(ctx, "INSERT INTO "+schema+`.customerauth_tokens (hash, kind, customer_id, created_at,
+		expires_at, credential_version) VALUES ($1, $2, $3, $4, $5, $6)`,
+		session[:], int16(customerauth.TokenAccess), ann.ID, base, base.Add(time.Hour), int64(ann.CredentialVersion)); err != nil {
+		t.Fatal(err)
+	}
+
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatalf("migrating to the current version: %v", err)
+	}
+	if l := ledger(t, admin, schema); len(l) < 6 || l[5].Name != "0006_language.sql" {
+		t.Fatalf("ledger %v, want 0006_language.sql sixth", l)
+	}
+	var typ, nullable, def string
+	if err := admin.QueryRow(ctx, `SELECT data_type, is_nullable, COALESCE(column_default, '') FROM information_schema.columns
+		WHERE table_schema = $1 AND table_name = 'customerauth_customers' AND column_name = 'language'`, schema).
+		Scan(&typ, &nullable, &def); err != nil || typ != "text" || nullable != "NO" || def != "''::text" {
+		t.Errorf("the language column: %s, nullable %s, default %q, %v; want text NOT NULL DEFAULT ''", typ, nullable, def, err)
+	}
+
+	// Every customer exactly as it was, with no language.
+	for _, want := range []*customerauth.Customer{ann, bob} {
+		got, err := s.CustomerByID(ctx, want.ID)
+		if err != nil {
+			t.Fatalf("CustomerByID(%s) after the upgrade: %v", want.ID, err)
+		}
+		if d := diffAddresses(want.Addresses, got.Addresses); d != "" {
+			t.Errorf("%s after the upgrade: %s", want.Email, d)
+		}
+		want := want.Clone()
+		got.Addresses, want.Addresses = nil, nil
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s after the upgrade:\n got %+v\nwant %+v", want.Email, *got, *want)
+		}
+	}
+	if got, err := s.TokenByHash(ctx, customerauth.TokenAccess, session, base); err != nil || got.CustomerID != ann.ID ||
+		got.CredentialVersion != ann.CredentialVersion {
+		t.Errorf("the session after the upgrade: %+v, %v", got, err)
+	}
+
+	// The previous release, still running during the upgrade, creates a
+	// customer without naming the column: it gets no language.
+	old := customer("Old@example.com")
+	if err := insertCustomerV5(old); err != nil {
+		t.Fatalf("the previous release's INSERT after the upgrade: %v", err)
+	}
+	if got, err := s.CustomerByID(ctx, old.ID); err != nil || got.Language != "" {
+		t.Errorf("a customer the previous release created: %+v, %v; want no language", got, err)
+	}
+
+	// The language of an old row, on the old session's authority: set,
+	// then cleared; nothing else changes.
+	for i, lang := range []string{"PT_BR", ""} {
+		at := base.Add(time.Duration(i+1) * time.Minute)
+		updated, err := s.UpdateCustomer(ctx, &customerauth.CustomerChange{ID: ann.ID, Language: &lang, UpdatedAt: at,
+			AccessToken: &session})
+		if err != nil {
+			t.Fatalf("UpdateCustomer(Language %q) after the upgrade: %v", lang, err)
+		}
+		got, err := s.CustomerByID(ctx, ann.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []*customerauth.Customer{updated, got} {
+			if c.Language != lang || c.Note != ann.Note || !c.TaxExempt || len(c.Addresses) != 2 || !c.UpdatedAt.Equal(at) {
+				t.Errorf("customer after setting Language %q: %+v", lang, c)
+			}
+		}
+	}
+
+	// Customers created, one at a time or imported in a batch, keep theirs.
+	fr := customer("Fr@example.com")
+	fr.Language = "FR"
+	if err := s.CreateCustomer(ctx, fr, nil); err != nil {
+		t.Fatal(err)
+	}
+	ja := customer("Ja@example.com")
+	ja.ID, ja.Language = "7085491245678", "JA"
+	if err := s.CreateCustomers(ctx, []*customerauth.Customer{ja}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []*customerauth.Customer{fr, ja} {
+		if got, err := s.CustomerByID(ctx, want.ID); err != nil || got.Language != want.Language {
+			t.Errorf("customer created with Language %s: %+v, %v", want.Language, got, err)
+		}
+	}
 }

@@ -14,7 +14,7 @@ import (
 // (see addresses.go).
 const customerColumns = `id, email, email_key, phone, multipass_identifier, first_name, last_name,
 	accepts_marketing, state, password_hash, tags, default_address_id, created_at, updated_at,
-	credential_version, accepts_sms_marketing, tax_exempt, note`
+	credential_version, accepts_sms_marketing, tax_exempt, note, language`
 
 // The customer statements. Each lookup is a search of a unique index of
 // the customers, joined to the customer's addresses by a range search of
@@ -31,7 +31,7 @@ var (
 )
 
 const insertCustomerSQL = `INSERT INTO customerauth_customers (` + customerColumns + `)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // customerWithAddressesSQL returns the lookup of a customer by the value of
 // the uniquely indexed column key, with its addresses.
@@ -80,7 +80,7 @@ func (cs *customerScan) dest() []any {
 	c := &cs.c
 	return []any{&c.ID, &c.Email, &c.EmailKey, &cs.phone, &cs.ident, &c.FirstName, &c.LastName,
 		&c.AcceptsMarketing, &cs.state, &c.PasswordHash, &cs.tags, &c.DefaultAddressID, &cs.created, &cs.updated,
-		&cs.version, &c.AcceptsSMSMarketing, &c.TaxExempt, &c.Note}
+		&cs.version, &c.AcceptsSMSMarketing, &c.TaxExempt, &c.Note, &c.Language}
 }
 
 // customer returns the customer scanned, sharing no memory with cs.
@@ -168,6 +168,7 @@ func customerArgs(c *customerauth.Customer) ([]any, error) {
 		c.ID, c.Email, c.EmailKey, nullIfEmpty(c.Phone), nullIfEmpty(c.MultipassIdentifier),
 		c.FirstName, c.LastName, c.AcceptsMarketing, int64(c.State), c.PasswordHash,
 		tags, c.DefaultAddressID, created, updated, version, c.AcceptsSMSMarketing, c.TaxExempt, c.Note,
+		c.Language,
 	}, nil
 }
 
@@ -386,7 +387,7 @@ func updateCustomerSQL(ch *customerauth.CustomerChange) (string, []any, error) {
 	}
 	var b strings.Builder
 	b.WriteString("UPDATE customerauth_customers SET updated_at = ?")
-	args := make([]any, 1, 16)
+	args := make([]any, 1, 18)
 	args[0] = updatedAt
 	set := func(column string, v any) {
 		b.WriteString(", ")
@@ -419,6 +420,9 @@ func updateCustomerSQL(ch *customerauth.CustomerChange) (string, []any, error) {
 	}
 	if ch.Note != nil {
 		set("note", *ch.Note)
+	}
+	if ch.Language != nil {
+		set("language", *ch.Language)
 	}
 	if ch.State != nil {
 		set("state", int64(*ch.State))

@@ -764,6 +764,145 @@ func TestUpgradeFrom0004KeepsEverything(t *testing.T) {
 	}
 }
 
+// TestUpgradeFrom0005KeepsEverything: a database that a release of schema
+// version 5 wrote (customers with and without addresses, phone, Multipass
+// identifier, tags, the shop's records, a credential version past 0, and
+// their tokens), migrated to version 6: every customer reads back as it
+// was, with no language (the shop's default), its addresses are in place
+// and its tokens keep working; the language can then be set, read and
+// cleared, and a customer created with one keeps it.
+func TestUpgradeFrom0005KeepsEverything(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "customers.db")
+	st, err := sqlitestore.Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx := t.Context()
+	if err := sqlitestore.MigrateThrough(ctx, st, 5); err != nil {
+		t.Fatalf("migrating to version 5: %v", err)
+	}
+
+	full := newCustomer("Full@example.com")
+	full.ID = "7085491241234" // an id as an import keeps it
+	full.Phone, full.MultipassIdentifier = "+16135550123", "idp-full"
+	full.FirstName, full.LastName, full.AcceptsMarketing = "Ann", "Lee", true
+	full.AcceptsSMSMarketing, full.TaxExempt, full.Note = true, true, "Gate code 12#4"
+	full.PasswordHash, full.CredentialVersion = "hash", 3
+	full.Tags = []string{"vip", "wholesale"}
+	full.Addresses = []customerauth.Address{
+		{ID: uuid.NewString(), FirstName: "Ann", Address1: "1 Main St", City: "Ottawa", CountryCode: "CA"},
+		{ID: uuid.NewString(), City: "Toronto"},
+	}
+	full.DefaultAddressID = full.Addresses[1].ID
+	bare := newCustomer("Bare@example.com")
+	bare.State = customerauth.StateDisabled
+	session := &customerauth.Token{Hash: customerauth.HashToken("v5 session"), Kind: customerauth.TokenAccess, CustomerID: full.ID,
+		CredentialVersion: 3, CreatedAt: base, ExpiresAt: base.Add(time.Hour)}
+	activation := &customerauth.Token{Hash: customerauth.HashToken("v5 activation"), Kind: customerauth.TokenActivation, CustomerID: bare.ID,
+		CreatedAt: base, ExpiresAt: base.Add(time.Hour)}
+
+	// The rows as the statements of that release wrote them.
+	for _, c := range []*customerauth.Customer{full, bare} {
+		tags := "[]"
+		if len(c.Tags) > 0 {
+			tags = `["` + strings.Join(c.Tags, `","`) + `"]`
+		}
+		var phone, ident any
+		if c.Phone != "" {
+			phone = c.Phone
+		}
+		if c.MultipassIdentifier != "" {
+			ident = c.MultipassIdentifier
+		}
+		if _, err := st.DB().ExecContext(ctx, `INSERT INTO customerauth_customers (id, email, email_key, phone,
+			multipass_identifier, first_name, last_name, accepts_marketing, state, password_hash, tags,
+			default_address_id, created_at, updated_at, credential_version, accepts_sms_marketing, tax_exempt, note)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			c.ID, c.Email, c.EmailKey, phone, ident, c.FirstName, c.LastName, c.AcceptsMarketing, int64(c.State),
+			c.PasswordHash, tags, c.DefaultAddressID, c.CreatedAt.UnixNano(), c.UpdatedAt.UnixNano(), int64(c.CredentialVersion),
+			c.AcceptsSMSMarketing, c.TaxExempt, c.Note); err != nil {
+			t.Fatal(err)
+		}
+		for i, a := range c.Addresses {
+			if _, err := st.DB().ExecContext(ctx, `INSERT INTO customerauth_addresses (customer_id, position, id, first_name,
+				address1, city, country_code) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+				c.ID, i+1, a.ID, a.FirstName, a.Address1, a.City, a.CountryCode); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for _, tok := range []*customerauth.Token{session, activation} {
+		if _, err := st.DB().ExecContext(ctx, `INSERT INTO customerauth_tokens (hash, kind, customer_id, created_at, expires_at,
+			credential_version) VALUES (?, ?, ?, ?, ?, ?)`, tok.Hash[:], int64(tok.Kind), tok.CustomerID,
+			tok.CreatedAt.UnixNano(), tok.ExpiresAt.UnixNano(), int64(tok.CredentialVersion)); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatalf("migrating to the current version: %v", err)
+	}
+	applied, err := st.AppliedMigrations(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(applied); n < 6 || applied[5].Name != "0006_language.sql" {
+		t.Fatalf("applied migrations %v, want 0006_language.sql sixth", applied)
+	}
+
+	for _, want := range []*customerauth.Customer{full, bare} {
+		got, err := st.CustomerByEmail(ctx, want.EmailKey)
+		if err != nil {
+			t.Fatalf("CustomerByEmail(%s) after the upgrade: %v", want.Email, err)
+		}
+		if d := diffAddresses(want.Addresses, got.Addresses); d != "" {
+			t.Errorf("%s after the upgrade: %s", want.Email, d)
+		}
+		want := want.Clone()
+		got.Addresses, want.Addresses = nil, nil
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s after the upgrade:\n got %+v\nwant %+v", want.Email, *got, *want)
+		}
+	}
+	for _, tok := range []*customerauth.Token{session, activation} {
+		if got, err := st.TokenByHash(ctx, tok.Kind, tok.Hash, base); err != nil || got.CustomerID != tok.CustomerID ||
+			got.CredentialVersion != tok.CredentialVersion {
+			t.Errorf("%s token after the upgrade: %+v, %v; want it found, bound to version %d", tok.Kind, got, err, tok.CredentialVersion)
+		}
+	}
+
+	// The new column on an old row, on the old session's authority: set,
+	// then cleared; nothing else changes.
+	for i, lang := range []string{"PT_BR", ""} {
+		at := base.Add(time.Duration(i+1) * time.Minute)
+		updated, err := st.UpdateCustomer(ctx, &customerauth.CustomerChange{ID: full.ID, Language: &lang, UpdatedAt: at,
+			AccessToken: &session.Hash})
+		if err != nil {
+			t.Fatalf("UpdateCustomer(Language %q) after the upgrade: %v", lang, err)
+		}
+		got, err := st.CustomerByID(ctx, full.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []*customerauth.Customer{updated, got} {
+			if c.Language != lang || c.Note != full.Note || !c.TaxExempt || len(c.Addresses) != 2 || !c.UpdatedAt.Equal(at) {
+				t.Errorf("customer after setting Language %q: %+v", lang, c)
+			}
+		}
+	}
+
+	// A customer created after the upgrade keeps its language.
+	fr := newCustomer("Fr@example.com")
+	fr.Language = "FR"
+	if err := st.CreateCustomer(ctx, fr, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := st.CustomerByEmail(ctx, fr.EmailKey); err != nil || got.Language != "FR" {
+		t.Errorf("customer created with Language FR: %+v, %v", got, err)
+	}
+}
+
 // TestCredentialVersionRange: versions are uint64 in Go and signed 64-bit
 // integers in SQLite. One beyond 2^63-1 is refused, not wrapped, and the
 // largest one round-trips.

@@ -17,6 +17,7 @@ import (
 func mutate(c *customerauth.Customer) {
 	c.FirstName = "Mutated"
 	c.Note = "Mutated"
+	c.Language = "Mutated"
 	c.TaxExempt = !c.TaxExempt
 	c.AcceptsSMSMarketing = !c.AcceptsSMSMarketing
 	c.Phone = "+10000000000"

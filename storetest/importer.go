@@ -76,7 +76,7 @@ func importedCustomer(i int) *customerauth.Customer {
 	}
 	if i%5 == 1 {
 		c.Tags = nil
-		c.Note, c.TaxExempt, c.AcceptsSMSMarketing = "", false, false
+		c.Note, c.TaxExempt, c.AcceptsSMSMarketing, c.Language = "", false, false, ""
 	}
 	switch i % 3 {
 	case 1:

@@ -1,7 +1,8 @@
 // Package storetest is the contract suite for customerauth.Store
 // implementations and for the optional capabilities a Store may add:
-// customerauth.Limiter, customerauth.ReplayCache, and the administrative
-// customerauth.CustomerLister, CustomerEraser and CustomerImporter. The
+// customerauth.Limiter, customerauth.ReplayCache, the administrative
+// customerauth.CustomerLister, CustomerEraser and CustomerImporter, and the
+// health check customerauth.Pinger. The
 // Service trusts its Store to keep IDs, emails, phones and Multipass
 // identifiers unique, to hand out copies, to apply changes atomically and to
 // consume single-use tokens at most once; it trusts a Limiter to count
@@ -212,6 +213,8 @@ func Run(t *testing.T, newStore func(t *testing.T) customerauth.Store) {
 	runOptional(t, newStore, "CustomerLister", runLister)
 	runOptional(t, newStore, "CustomerEraser", runEraser)
 	runOptional(t, newStore, "CustomerImporter", runImporter)
+	// Pinger is optional: hosts call it from their health checks.
+	runOptional(t, newStore, "Pinger", runPinger)
 }
 
 // runOptional runs the contract of the optional capability C, named name,
@@ -263,12 +266,14 @@ func newCustomer() *customerauth.Customer {
 		FirstName:        "Ann",
 		LastName:         "Lee",
 		AcceptsMarketing: true,
-		// The shop's records: set, and the note on several lines with
-		// characters outside ASCII, so a store that drops or mangles them
+		// The shop's records and the customer's language: set, the note on
+		// several lines with characters outside ASCII and the language one
+		// with a region, so a store that drops, mangles or shortens them
 		// is caught.
 		AcceptsSMSMarketing: true,
 		TaxExempt:           true,
 		Note:                "Prefers delivery after 5pm.\nGate code: 12#4 — «side door» by the café",
+		Language:            "PT_BR",
 		State:               customerauth.StateEnabled,
 		PasswordHash:        "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo",
 		Tags:                []string{"vip", "wholesale"},

@@ -34,9 +34,9 @@ func testUpdateNilFieldsUntouched(t *testing.T, s customerauth.Store) {
 	wantCustomer(t, s, want)
 	wantByIdentifier(t, s, c.MultipassIdentifier, want)
 
-	// Each of the flags and the note alone changes only itself: a store
-	// that binds the change's fields to the wrong columns, or writes a nil
-	// one as its zero value, is caught.
+	// Each of the flags, the note and the language alone changes only
+	// itself: a store that binds the change's fields to the wrong columns,
+	// or writes a nil one as its zero value, is caught.
 	single := []struct {
 		name  string
 		ch    customerauth.CustomerChange
@@ -48,6 +48,8 @@ func testUpdateNilFieldsUntouched(t *testing.T, s customerauth.Store) {
 		{"Note", customerauth.CustomerChange{Note: new("Only the note")}, func(c *customerauth.Customer) { c.Note = "Only the note" }},
 		{"NoteCleared", customerauth.CustomerChange{Note: new("")}, func(c *customerauth.Customer) { c.Note = "" }},
 		{"TaxExemptAgain", customerauth.CustomerChange{TaxExempt: new(true)}, func(c *customerauth.Customer) { c.TaxExempt = true }},
+		{"Language", customerauth.CustomerChange{Language: new("FR")}, func(c *customerauth.Customer) { c.Language = "FR" }},
+		{"LanguageCleared", customerauth.CustomerChange{Language: new("")}, func(c *customerauth.Customer) { c.Language = "" }},
 	}
 	for i, tc := range single {
 		ch := tc.ch
@@ -78,6 +80,7 @@ func testUpdateSetsEveryField(t *testing.T, s customerauth.Store) {
 		AcceptsSMSMarketing: new(false),
 		TaxExempt:           new(false),
 		Note:                new("Wholesale account, invoice monthly.\r\nAsk for Zoë."),
+		Language:            new("ZH_TW"),
 		State:               new(customerauth.StateDeclined),
 		PasswordHash:        new("$2a$10$abcdefghijklmnopqrstuv"),
 		Tags:                &[]string{"new"},
@@ -90,7 +93,7 @@ func testUpdateSetsEveryField(t *testing.T, s customerauth.Store) {
 	want := &customerauth.Customer{
 		ID: c.ID, Email: *ch.Email, EmailKey: strings.ToLower(*ch.Email), Phone: *ch.Phone,
 		FirstName: "Bob", LastName: "Roe", AcceptsMarketing: false, AcceptsSMSMarketing: false, TaxExempt: false,
-		Note: *ch.Note, State: customerauth.StateDeclined,
+		Note: *ch.Note, Language: "ZH_TW", State: customerauth.StateDeclined,
 		PasswordHash: *ch.PasswordHash, Tags: []string{"new"}, Addresses: addrs, DefaultAddressID: addrs[1].ID,
 		MultipassIdentifier: *ch.MultipassIdentifier, CreatedAt: c.CreatedAt, UpdatedAt: base,
 	}
@@ -113,13 +116,15 @@ func testUpdateSetsEveryField(t *testing.T, s customerauth.Store) {
 		checkCustomer(t, l.name, want, got)
 	}
 
-	// Tags set to an empty list clears them, the note set to "" clears it,
-	// and the flags set back to true are stored as true.
+	// Tags set to an empty list clears them, the note and the language
+	// set to "" clear them, and the flags set back to true are stored as
+	// true.
 	mustUpdate(t, s, &customerauth.CustomerChange{
-		ID: c.ID, Tags: &[]string{}, Note: new(""), AcceptsSMSMarketing: new(true), TaxExempt: new(true), UpdatedAt: base,
+		ID: c.ID, Tags: &[]string{}, Note: new(""), Language: new(""), AcceptsSMSMarketing: new(true), TaxExempt: new(true),
+		UpdatedAt: base,
 	})
 	want.Tags = nil
-	want.Note = ""
+	want.Note, want.Language = "", ""
 	want.AcceptsSMSMarketing, want.TaxExempt = true, true
 	wantCustomer(t, s, want)
 }

@@ -1,0 +1,24 @@
+-- customerauth PostgreSQL schema, version 6: the customer's language.
+--
+-- The messages a customer receives (activation, password reset, ...) are
+-- written in the language the customer uses with the shop, and most of
+-- them are sent long after the request that set it: a reset link asked
+-- for months after the registration, an invitation to an imported
+-- customer. So the language is kept with the customer
+-- (customerauth.Customer.Language), as the Shopify LanguageCode the
+-- request or the import gave it: "EN", "FR", "PT_BR". It is text, not an
+-- enum type: Shopify adds languages, and a code this release does not
+-- know must still be kept for the release that does.
+--
+-- The empty string means "unknown": the customer is written to in the
+-- shop's default language, which is what every customer stored so far was
+-- written to in. So the constant default describes the rows of a database
+-- at version 5 exactly, and PostgreSQL adds such a column by changing the
+-- catalog alone, without rewriting the table: the ACCESS EXCLUSIVE lock is
+-- held for a moment, however many customers there are.
+--
+-- Processes of the release before this one can run on the new schema while
+-- they are replaced: their statements name their columns and leave this
+-- one alone, so the customers they create get the default, no language.
+ALTER TABLE customerauth_customers
+    ADD COLUMN language text NOT NULL DEFAULT '';
