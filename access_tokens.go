@@ -17,7 +17,7 @@ func (s *Service) CreateAccessToken(ctx context.Context, email, password string)
 	// Refused before the throttle and the lookup: no account is looked up
 	// and nothing is hashed, so the answer and its cost are the same for
 	// every email and tell nothing about which ones have accounts.
-	if err := refuseUnstorable(text(email, "Email", "email"), text(password, "Password", "password")); err != nil {
+	if err := refuseUnstorable(text(email, term{"Email"}, "email"), text(password, term{"Password"}, "password")); err != nil {
 		return nil, err
 	}
 	unidentified := userErr(CodeUnidentifiedCustomer, "Unidentified customer")

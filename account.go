@@ -61,13 +61,13 @@ func checkProfile(email, phone, firstName, lastName *string) (profile, []*UserEr
 	}
 	if firstName != nil {
 		p.firstName = strings.TrimSpace(*firstName)
-		if e := validateName(p.firstName, "First name", "firstName"); e != nil {
+		if e := validateName(p.firstName, term{"First name"}, "firstName"); e != nil {
 			errs = append(errs, e)
 		}
 	}
 	if lastName != nil {
 		p.lastName = strings.TrimSpace(*lastName)
-		if e := validateName(p.lastName, "Last name", "lastName"); e != nil {
+		if e := validateName(p.lastName, term{"Last name"}, "lastName"); e != nil {
 			errs = append(errs, e)
 		}
 	}
@@ -104,11 +104,11 @@ func joinUserErrors(errs []*UserError) error {
 }
 
 func emailTaken() *UserError {
-	return userErr(CodeTaken, "Email has already been taken", "email")
+	return userErr(CodeTaken, "Email has already been taken").at("email")
 }
 
 func phoneTaken() *UserError {
-	return userErr(CodeTaken, "Phone has already been taken", "phone")
+	return userErr(CodeTaken, "Phone has already been taken").at("phone")
 }
 
 // CreateCustomer registers a customer. The account is ENABLED and can log in
@@ -116,12 +116,13 @@ func phoneTaken() *UserError {
 // way the customer is notified. When an account that is not enabled already
 // has the email, no second account is made: the owner gets a new activation
 // link and the error is CUSTOMER_DISABLED. With Config.HideAccountExistence
-// both outcomes return a nil customer and no error.
+// both outcomes return a nil customer and no error. The new customer keeps
+// the language of ctx (WithLanguage) as Language.
 func (s *Service) CreateCustomer(ctx context.Context, in CustomerCreateInput) (*Customer, error) {
 	if err := refuseUnstorable(
-		text(in.Email, "Email", "email"), text(in.Password, "Password", "password"),
-		text(in.FirstName, "First name", "firstName"), text(in.LastName, "Last name", "lastName"),
-		text(in.Phone, "Phone", "phone"),
+		text(in.Email, term{"Email"}, "email"), text(in.Password, term{"Password"}, "password"),
+		text(in.FirstName, term{"First name"}, "firstName"), text(in.LastName, term{"Last name"}, "lastName"),
+		text(in.Phone, term{"Phone"}, "phone"),
 	); err != nil {
 		return nil, err
 	}
@@ -150,6 +151,9 @@ func (s *Service) CreateCustomer(ctx context.Context, in CustomerCreateInput) (*
 	if err != nil {
 		return nil, err
 	}
+	// The language the customer registers in is the one the shop writes
+	// to them in from now on.
+	c.Language = normalizeLanguage(LanguageFrom(ctx))
 	var tok *Token
 	var link string
 	if s.cfg.RequireEmailVerification {
@@ -170,11 +174,11 @@ func (s *Service) CreateCustomer(ctx context.Context, in CustomerCreateInput) (*
 	}
 	s.emit(ctx, EventCustomerCreated, c.ID, "create")
 	if link != "" {
-		if err := s.notifier.Notify(ctx, s.notification(NotifyActivation, c, link)); err != nil {
+		if err := s.notifier.Notify(ctx, s.notification(ctx, NotifyActivation, c, link)); err != nil {
 			return nil, fmt.Errorf("customerauth: sending activation email: %w", err)
 		}
 	} else {
-		s.notify(ctx, s.notification(NotifyWelcome, c, ""))
+		s.notify(ctx, s.notification(ctx, NotifyWelcome, c, ""))
 	}
 	if s.cfg.HideAccountExistence {
 		// The answer for an email that has an account carries no
@@ -194,11 +198,17 @@ func (s *Service) hideExisting(ctx context.Context, c *Customer, password string
 		}
 	}
 	if c.State == StateEnabled {
-		s.notify(ctx, s.notification(NotifyAccountExists, c, ""))
+		s.notify(ctx, s.notification(ctx, NotifyAccountExists, c, ""))
 		return nil
 	}
-	_, err := s.sendActivation(ctx, c)
-	return err
+	// As in Recover: a failed delivery must not answer differently from a
+	// new registration, so it is logged, not returned.
+	link, err := s.issueLink(ctx, TokenActivation, c, s.cfg.ActivationTTL)
+	if err != nil {
+		return err
+	}
+	s.notify(ctx, s.notification(ctx, NotifyActivation, c, link))
+	return nil
 }
 
 // refuseExisting answers a registration for an email that has an account.
@@ -212,8 +222,8 @@ func (s *Service) refuseExisting(ctx context.Context, c *Customer) error {
 	// The empty, non-nil field becomes ["input"]: the whole input is at
 	// fault, as on Shopify.
 	return userErr(CodeCustomerDisabled,
-		"We have sent an email to "+c.Email+", please click the link included to verify your email address.",
-		[]string{}...)
+		"We have sent an email to %s, please click the link included to verify your email address.", c.Email,
+	).at([]string{}...)
 }
 
 // conflict tells which unique field a failed write collided on. The Store
@@ -239,7 +249,7 @@ func (s *Service) sendActivation(ctx context.Context, c *Customer) (string, erro
 	if err != nil {
 		return "", err
 	}
-	if err := s.notifier.Notify(ctx, s.notification(NotifyActivation, c, link)); err != nil {
+	if err := s.notifier.Notify(ctx, s.notification(ctx, NotifyActivation, c, link)); err != nil {
 		return "", fmt.Errorf("customerauth: sending activation email: %w", err)
 	}
 	return link, nil
@@ -267,15 +277,33 @@ func (s *Service) issueLink(ctx context.Context, kind TokenKind, c *Customer, tt
 	}
 }
 
-func (s *Service) notification(kind NotificationKind, c *Customer, link string) Notification {
-	return Notification{Kind: kind, Email: c.Email, URL: link, CustomerID: c.ID, FirstName: c.FirstName, LastName: c.LastName}
+// notification is the message of kind to c, with link when the kind has
+// one. It is in c's language; for a customer without one (imported
+// without a language, or registered before languages were kept), in the
+// language of the request that caused it, which is the best guess there
+// is. A link is valid as long as links of its kind live.
+func (s *Service) notification(ctx context.Context, kind NotificationKind, c *Customer, link string) Notification {
+	n := Notification{
+		Kind: kind, Email: c.Email, URL: link, CustomerID: c.ID, FirstName: c.FirstName, LastName: c.LastName,
+		Language: c.Language,
+	}
+	if n.Language == "" {
+		n.Language = normalizeLanguage(LanguageFrom(ctx))
+	}
+	if link != "" {
+		n.LinkValidFor = s.cfg.ActivationTTL // activation and invitation links
+		if kind == NotifyPasswordReset {
+			n.LinkValidFor = s.cfg.ResetTTL
+		}
+	}
+	return n
 }
 
 // emailChangedNotice is the notice to old, the customer as it was before
 // its email became newEmail. The names are the old ones too: the owner
 // should recognise the account even if the names were changed with it.
-func (s *Service) emailChangedNotice(old *Customer, newEmail string) Notification {
-	n := s.notification(NotifyEmailChanged, old, "")
+func (s *Service) emailChangedNotice(ctx context.Context, old *Customer, newEmail string) Notification {
+	n := s.notification(ctx, NotifyEmailChanged, old, "")
 	n.NewEmail = newEmail
 	return n
 }
@@ -292,9 +320,9 @@ func (s *Service) UpdateCustomer(ctx context.Context, accessToken string, in Cus
 	// The lookup above gave the store only the token's hash; the input is
 	// checked before any of it goes further.
 	if err := refuseUnstorable(
-		optText(in.Email, "Email", "email"), optText(in.Password, "Password", "password"),
-		optText(in.FirstName, "First name", "firstName"), optText(in.LastName, "Last name", "lastName"),
-		optText(in.Phone, "Phone", "phone"),
+		optText(in.Email, term{"Email"}, "email"), optText(in.Password, term{"Password"}, "password"),
+		optText(in.FirstName, term{"First name"}, "firstName"), optText(in.LastName, term{"Last name"}, "lastName"),
+		optText(in.Phone, term{"Phone"}, "phone"),
 	); err != nil {
 		return nil, nil, err
 	}
@@ -357,12 +385,12 @@ func (s *Service) UpdateCustomer(ctx context.Context, accessToken string, in Cus
 		// Only now that the change is stored, and to the address the
 		// customer had: reset links now go to the new one, so a thief with
 		// an access token could otherwise take the account unnoticed.
-		s.notify(ctx, s.emailChangedNotice(c, updated.Email))
+		s.notify(ctx, s.emailChangedNotice(ctx, c, updated.Email))
 	}
 	if tok != nil {
 		s.emit(ctx, EventPasswordChanged, c.ID, "update")
 		s.emit(ctx, EventTokenIssued, c.ID, "update")
-		s.notify(ctx, s.notification(NotifyPasswordChanged, updated, ""))
+		s.notify(ctx, s.notification(ctx, NotifyPasswordChanged, updated, ""))
 	}
 	return updated, tok, nil
 }
@@ -375,7 +403,7 @@ func (s *Service) UpdateCustomer(ctx context.Context, accessToken string, in Cus
 func (s *Service) Recover(ctx context.Context, email string) error {
 	// Refused before the lookup, so the answer is the same whether or not
 	// an account has the rest of the address.
-	if err := refuseUnstorable(text(email, "Email", "email")); err != nil {
+	if err := refuseUnstorable(text(email, term{"Email"}, "email")); err != nil {
 		return err
 	}
 	key := EmailKey(NormalizeEmail(email))
@@ -390,7 +418,7 @@ func (s *Service) Recover(ctx context.Context, email string) error {
 	case errors.Is(err, ErrNotFound) && s.cfg.HideAccountExistence:
 		return nil
 	case errors.Is(err, ErrNotFound):
-		return userErr(CodeUnidentifiedCustomer, "Could not find customer", "email")
+		return userErr(CodeUnidentifiedCustomer, "Could not find customer").at("email")
 	case err != nil:
 		return storeErr("recover", err)
 	case c.State != StateEnabled:
@@ -401,7 +429,16 @@ func (s *Service) Recover(ctx context.Context, email string) error {
 	if err != nil {
 		return err
 	}
-	if err := s.notifier.Notify(ctx, s.notification(NotifyPasswordReset, c, link)); err != nil {
+	n := s.notification(ctx, NotifyPasswordReset, c, link)
+	if s.cfg.HideAccountExistence {
+		// An error answered only for addresses that have an account
+		// would tell a caller which ones do: a failed delivery is logged
+		// (with the request id) and the answer is the same as for an
+		// unknown address.
+		s.notify(ctx, n)
+		return nil
+	}
+	if err := s.notifier.Notify(ctx, n); err != nil {
 		return fmt.Errorf("customerauth: sending reset email: %w", err)
 	}
 	return nil
@@ -418,7 +455,7 @@ func (s *Service) Activate(ctx context.Context, customerID, token, password stri
 func (s *Service) ActivateByURL(ctx context.Context, activationURL, password string) (*Customer, *AccessToken, error) {
 	id, token, ok := parseLinkURL(TokenActivation, activationURL)
 	if !ok {
-		return nil, nil, userErr(CodeInvalid, "Activation URL is invalid", "activationUrl")
+		return nil, nil, userErr(CodeInvalid, "Activation URL is invalid").at("activationUrl")
 	}
 	return s.redeem(ctx, TokenActivation, id, token, password, "activationUrl", "password")
 }
@@ -433,7 +470,7 @@ func (s *Service) ResetPassword(ctx context.Context, customerID, token, password
 func (s *Service) ResetPasswordByURL(ctx context.Context, resetURL, password string) (*Customer, *AccessToken, error) {
 	id, token, ok := parseLinkURL(TokenReset, resetURL)
 	if !ok {
-		return nil, nil, userErr(CodeInvalid, "Reset URL is invalid", "resetUrl")
+		return nil, nil, userErr(CodeInvalid, "Reset URL is invalid").at("resetUrl")
 	}
 	return s.redeem(ctx, TokenReset, id, token, password, "resetUrl", "password")
 }
@@ -444,13 +481,16 @@ func (s *Service) ResetPasswordByURL(ctx context.Context, resetURL, password str
 func (s *Service) redeem(ctx context.Context, kind TokenKind, rawID, secret, password, tokenField, passwordField string) (*Customer, *AccessToken, error) {
 	// The id must parse as a UUID and the token reaches the store only as
 	// its hash; the password is the one text here to check.
-	if err := refuseUnstorable(text(password, "Password", passwordField)); err != nil {
+	if err := refuseUnstorable(text(password, term{"Password"}, passwordField)); err != nil {
 		return nil, nil, err
 	}
 	if e := s.validatePassword(password, passwordField); e != nil {
 		return nil, nil, e
 	}
-	invalid := userErr(CodeTokenInvalid, "Invalid "+kind.String()+" token", tokenField)
+	invalid := userErr(CodeTokenInvalid, "Invalid activation token").at(tokenField)
+	if kind == TokenReset {
+		invalid = userErr(CodeTokenInvalid, "Invalid reset token").at(tokenField)
+	}
 	id, ok := s.parseCustomerID(rawID)
 	if !ok {
 		return nil, nil, invalid
@@ -462,7 +502,7 @@ func (s *Service) redeem(ctx context.Context, kind TokenKind, rawID, secret, pas
 	case err != nil:
 		return nil, nil, storeErr(kind.String(), err)
 	case kind == TokenActivation && c.State == StateEnabled:
-		return nil, nil, userErr(CodeAlreadyEnabled, "Customer already enabled", tokenField)
+		return nil, nil, userErr(CodeAlreadyEnabled, "Customer already enabled").at(tokenField)
 	}
 	hash := HashToken(strings.TrimSpace(secret))
 	now := s.now()
@@ -492,7 +532,7 @@ func (s *Service) redeem(ctx context.Context, kind TokenKind, rawID, secret, pas
 	s.emit(ctx, EventPasswordChanged, id, kind.String())
 	s.emit(ctx, EventTokenIssued, id, kind.String())
 	if kind == TokenReset {
-		s.notify(ctx, s.notification(NotifyPasswordChanged, updated, ""))
+		s.notify(ctx, s.notification(ctx, NotifyPasswordChanged, updated, ""))
 	}
 	return updated, &tok, nil
 }
@@ -500,14 +540,14 @@ func (s *Service) redeem(ctx context.Context, kind TokenKind, rawID, secret, pas
 // InviteCustomer creates an INVITED account for a customer the shop knows
 // and emails an activation link. Inviting an email whose account is not
 // enabled sends a new link to that account; inviting an enabled account is
-// TAKEN.
+// TAKEN. A new customer keeps the language of ctx (WithLanguage), if any.
 func (s *Service) InviteCustomer(ctx context.Context, in InviteInput) (*Customer, error) {
 	texts := []textInput{
-		text(in.Email, "Email", "email"), text(in.FirstName, "First name", "firstName"),
-		text(in.LastName, "Last name", "lastName"), text(in.Phone, "Phone", "phone"),
+		text(in.Email, term{"Email"}, "email"), text(in.FirstName, term{"First name"}, "firstName"),
+		text(in.LastName, term{"Last name"}, "lastName"), text(in.Phone, term{"Phone"}, "phone"),
 	}
 	for i, t := range in.Tags {
-		texts = append(texts, text(t, "Tag", "tags", fmt.Sprint(i)))
+		texts = append(texts, text(t, term{"Tag"}, "tags", fmt.Sprint(i)))
 	}
 	if err := refuseUnstorable(texts...); err != nil {
 		return nil, err
@@ -531,6 +571,7 @@ func (s *Service) InviteCustomer(ctx context.Context, in InviteInput) (*Customer
 	if err != nil {
 		return nil, err
 	}
+	c.Language = normalizeLanguage(LanguageFrom(ctx))
 	c.Tags = slices.Clone(in.Tags)
 	secret, tok := newLinkToken(TokenActivation, c.ID, now, s.cfg.ActivationTTL)
 	if err := s.store.CreateCustomer(ctx, c, tok); err != nil {
@@ -539,7 +580,7 @@ func (s *Service) InviteCustomer(ctx context.Context, in InviteInput) (*Customer
 		}
 		return nil, storeErr("invite", err)
 	}
-	if err := s.notifier.Notify(ctx, s.notification(NotifyActivation, c, s.linkURL(TokenActivation, c.ID, secret))); err != nil {
+	if err := s.notifier.Notify(ctx, s.notification(ctx, NotifyActivation, c, s.linkURL(TokenActivation, c.ID, secret))); err != nil {
 		return c, fmt.Errorf("customerauth: sending activation email: %w", err)
 	}
 	return c, nil
@@ -551,16 +592,16 @@ func (s *Service) InviteCustomer(ctx context.Context, in InviteInput) (*Customer
 func (s *Service) ActivationURL(ctx context.Context, customerID string) (string, error) {
 	id, ok := s.parseCustomerID(customerID)
 	if !ok {
-		return "", userErr(CodeNotFound, "Customer not found", "id")
+		return "", customerNotFound("id")
 	}
 	c, err := s.store.CustomerByID(ctx, id)
 	switch {
 	case errors.Is(err, ErrNotFound):
-		return "", userErr(CodeNotFound, "Customer not found", "id")
+		return "", customerNotFound("id")
 	case err != nil:
 		return "", storeErr("activation url", err)
 	case c.State == StateEnabled:
-		return "", userErr(CodeAlreadyEnabled, "Customer already enabled", "id")
+		return "", userErr(CodeAlreadyEnabled, "Customer already enabled").at("id")
 	}
 	return s.issueLink(ctx, TokenActivation, c, s.cfg.ActivationTTL)
 }
@@ -570,13 +611,13 @@ func (s *Service) ActivationURL(ctx context.Context, customerID string) (string,
 func (s *Service) DisableCustomer(ctx context.Context, customerID string) error {
 	id, ok := s.parseCustomerID(customerID)
 	if !ok {
-		return userErr(CodeNotFound, "Customer not found", "id")
+		return customerNotFound("id")
 	}
 	disabled := StateDisabled
 	_, err := s.store.UpdateCustomer(ctx, &CustomerChange{ID: id, State: &disabled, RevokeTokens: true, UpdatedAt: s.now()})
 	switch {
 	case errors.Is(err, ErrNotFound):
-		return userErr(CodeNotFound, "Customer not found", "id")
+		return customerNotFound("id")
 	case err != nil:
 		return storeErr("disable", err)
 	}
@@ -590,7 +631,7 @@ func (s *Service) DisableCustomer(ctx context.Context, customerID string) error 
 func (s *Service) SetAddresses(ctx context.Context, customerID string, addrs []Address, defaultIndex int) ([]Address, error) {
 	id, ok := s.parseCustomerID(customerID)
 	if !ok {
-		return nil, userErr(CodeNotFound, "Customer not found", "id")
+		return nil, customerNotFound("id")
 	}
 	var texts []textInput
 	for i, a := range addrs {
@@ -604,7 +645,7 @@ func (s *Service) SetAddresses(ctx context.Context, customerID string, addrs []A
 		a = a.clone()
 		a.CountryCode = strings.ToUpper(strings.TrimSpace(a.CountryCode))
 		if a.CountryCode != "" && !slices.Contains(countryCodeValues[:], a.CountryCode) {
-			return nil, userErr(CodeInvalid, "Country code is invalid", "addresses", fmt.Sprint(i), "countryCode")
+			return nil, userErr(CodeInvalid, "Country code is invalid").at("addresses", fmt.Sprint(i), "countryCode")
 		}
 		if a.ID == "" {
 			u, err := uuid.NewV7()
@@ -622,11 +663,11 @@ func (s *Service) SetAddresses(ctx context.Context, customerID string, addrs []A
 	c, err := s.store.UpdateCustomer(ctx, &CustomerChange{ID: id, Addresses: &list, DefaultAddressID: &def, UpdatedAt: s.now()})
 	switch {
 	case errors.Is(err, ErrNotFound):
-		return nil, userErr(CodeNotFound, "Customer not found", "id")
+		return nil, customerNotFound("id")
 	case errors.Is(err, ErrConflict):
 		// Address ids are unique across customers: a caller that supplies
 		// ids gave one twice, or one of another customer's.
-		return nil, userErr(CodeTaken, "An address id is used twice or by another customer", "addresses")
+		return nil, userErr(CodeTaken, "An address id is used twice or by another customer").at("addresses")
 	case err != nil:
 		return nil, storeErr("addresses", err)
 	}

@@ -63,7 +63,7 @@ func (s *Service) CreateAddress(ctx context.Context, accessToken string, in Addr
 	updated, err := s.store.AddAddress(ctx, s.addressChange(c, accessToken), a, s.cfg.MaxAddresses)
 	switch {
 	case errors.Is(err, ErrTooManyAddresses):
-		return nil, userErr(CodeInvalid, fmt.Sprintf("A customer can have at most %d addresses.", s.cfg.MaxAddresses), "address")
+		return nil, userErr(CodeInvalid, "A customer can have at most %d addresses.", s.cfg.MaxAddresses).at("address")
 	case err != nil:
 		return nil, addressStoreErr("add address", err)
 	}
@@ -175,7 +175,7 @@ func addressStoreErr(op string, err error) error {
 }
 
 func addressNotFound(field string) error {
-	return userErr(CodeNotFound, "Address does not exist", field)
+	return userErr(CodeNotFound, "Address does not exist").at(field)
 }
 
 // parseAddressID accepts an address's global id, with or without the
@@ -216,16 +216,16 @@ func storedAddress(c *Customer, id string) (*Address, error) {
 // texts lists the given fields for refuseUnstorable.
 func (in AddressInput) texts() []textInput {
 	return []textInput{
-		optText(in.FirstName, "First name", "address", "firstName"),
-		optText(in.LastName, "Last name", "address", "lastName"),
-		optText(in.Company, "Company", "address", "company"),
-		optText(in.Address1, "Address1", "address", "address1"),
-		optText(in.Address2, "Address2", "address", "address2"),
-		optText(in.City, "City", "address", "city"),
-		optText(in.Province, "Province", "address", "province"),
-		optText(in.Country, "Country", "address", "country"),
-		optText(in.Zip, "Zip", "address", "zip"),
-		optText(in.Phone, "Phone", "address", "phone"),
+		optText(in.FirstName, term{"First name"}, "address", "firstName"),
+		optText(in.LastName, term{"Last name"}, "address", "lastName"),
+		optText(in.Company, term{"Company"}, "address", "company"),
+		optText(in.Address1, term{"Address1"}, "address", "address1"),
+		optText(in.Address2, term{"Address2"}, "address", "address2"),
+		optText(in.City, term{"City"}, "address", "city"),
+		optText(in.Province, term{"Province"}, "address", "province"),
+		optText(in.Country, term{"Country"}, "address", "country"),
+		optText(in.Zip, term{"Zip"}, "address", "zip"),
+		optText(in.Phone, term{"Phone"}, "address", "phone"),
 	}
 }
 
@@ -271,25 +271,25 @@ func (in AddressInput) applyTo(a Address) (Address, error) {
 		return *dst, true
 	}
 	if v, ok := set(&a.FirstName, in.FirstName); ok {
-		check(validateName(v, "First name", "firstName"))
+		check(validateName(v, term{"First name"}, "firstName"))
 	}
 	if v, ok := set(&a.LastName, in.LastName); ok {
-		check(validateName(v, "Last name", "lastName"))
+		check(validateName(v, term{"Last name"}, "lastName"))
 	}
 	if v, ok := set(&a.Company, in.Company); ok {
-		check(validateName(v, "Company", "company"))
+		check(validateName(v, term{"Company"}, "company"))
 	}
 	if v, ok := set(&a.Address1, in.Address1); ok {
-		check(validateAddressLine(v, "Address1", "address1"))
+		check(validateAddressLine(v, term{"Address1"}, "address1"))
 	}
 	if v, ok := set(&a.Address2, in.Address2); ok {
-		check(validateAddressLine(v, "Address2", "address2"))
+		check(validateAddressLine(v, term{"Address2"}, "address2"))
 	}
 	if v, ok := set(&a.City, in.City); ok {
-		check(validateAddressLine(v, "City", "city"))
+		check(validateAddressLine(v, term{"City"}, "city"))
 	}
 	if v, ok := set(&a.Zip, in.Zip); ok {
-		check(validateAddressLine(v, "Zip", "zip"))
+		check(validateAddressLine(v, term{"Zip"}, "zip"))
 	}
 	if in.Phone != nil {
 		if a.Phone = NormalizePhone(*in.Phone); a.Phone != "" {
@@ -307,7 +307,7 @@ func (in AddressInput) applyTo(a Address) (Address, error) {
 	}
 	if len(errs) == 0 && a.Address1 == "" && a.Address2 == "" && a.City == "" && a.Zip == "" &&
 		a.Province == "" && a.Country == "" && a.CountryCode == "" {
-		check(userErr(CodeBlank, "Address can't be blank: give at least a street, city, postal code, region or country", "address1"))
+		check(userErr(CodeBlank, "Address can't be blank: give at least a street, city, postal code, region or country").at("address1"))
 	}
 	if len(errs) > 0 {
 		return Address{}, withPrefix([]string{"address"}, errs)
@@ -337,11 +337,11 @@ func (a *Address) placeCountry(v *string) *UserError {
 		return nil
 	}
 	if utf8.RuneCountInString(name) > maxNameLength {
-		return userErr(CodeTooLong, fmt.Sprintf("Country is too long (maximum is %d characters)", maxNameLength), "country")
+		return userErr(CodeTooLong, "%s is too long (maximum is %d characters)", term{"Country"}, maxNameLength).at("country")
 	}
 	c, ok := geo.FindCountry(name)
 	if !ok {
-		return userErr(CodeInvalid, "Country is not a country name or code we know", "country")
+		return userErr(CodeInvalid, "Country is not a country name or code we know").at("country")
 	}
 	a.Country, a.CountryCode = c.Name, c.Code
 	return nil
@@ -364,14 +364,16 @@ func (a *Address) placeProvince(v *string) *UserError {
 		return nil
 	}
 	if utf8.RuneCountInString(text) > maxNameLength {
-		return userErr(CodeTooLong, fmt.Sprintf("Province is too long (maximum is %d characters)", maxNameLength), "province")
+		return userErr(CodeTooLong, "%s is too long (maximum is %d characters)", term{"Province"}, maxNameLength).at("province")
 	}
 	if !geo.HasSubdivisions(a.CountryCode) {
-		return validateAddressLine(text, "Province", "province")
+		return validateAddressLine(text, term{"Province"}, "province")
 	}
 	sub, ok := geo.FindSubdivision(a.CountryCode, text)
 	if !ok {
-		return userErr(CodeInvalid, "Province is not a state or province of "+a.Country, "province")
+		// The country's English name, as stored: the message quotes it
+		// as the customer will see it in the address.
+		return userErr(CodeInvalid, "Province is not a state or province of %s", a.Country).at("province")
 	}
 	a.Province, a.ProvinceCode = sub.Name, sub.Code
 	return nil
@@ -383,14 +385,14 @@ func (a *Address) placeProvince(v *string) *UserError {
 // greeting; but it is one line of `formatted`, so it may not break into
 // several or turn the text around, and it is printed by the shop, so it
 // may not carry markup.
-func validateAddressLine(v, label, field string) *UserError {
+func validateAddressLine(v string, label term, field string) *UserError {
 	switch {
 	case utf8.RuneCountInString(v) > maxNameLength:
-		return userErr(CodeTooLong, fmt.Sprintf("%s is too long (maximum is %d characters)", label, maxNameLength), field)
+		return userErr(CodeTooLong, "%s is too long (maximum is %d characters)", label, maxNameLength).at(field)
 	case strings.ContainsFunc(v, forbiddenInName):
-		return userErr(CodeInvalid, label+" cannot contain control characters, line or paragraph separators, or text direction marks", field)
+		return userErr(CodeInvalid, "%s cannot contain control characters, line or paragraph separators, or text direction marks", label).at(field)
 	case htmlTagPattern.MatchString(v):
-		return userErr(CodeContainsHTMLTags, label+" cannot contain HTML tags", field)
+		return userErr(CodeContainsHTMLTags, "%s cannot contain HTML tags", label).at(field)
 	}
 	return nil
 }

@@ -51,7 +51,7 @@ func (s *Service) CustomerByEmail(ctx context.Context, email string) (*Customer,
 }
 
 func customerNotFound(field string) *UserError {
-	return userErr(CodeNotFound, "Customer not found", field)
+	return userErr(CodeNotFound, "Customer not found").at(field)
 }
 
 // maxListLimit bounds one page of ListCustomers.
@@ -126,7 +126,7 @@ func (s *Service) EnableCustomer(ctx context.Context, customerID string) (*Custo
 		return c, nil
 	}
 	if c.PasswordHash == "" {
-		return nil, userErr(CodeInvalid, "Customer has no password; send an invitation instead", "id")
+		return nil, userErr(CodeInvalid, "Customer has no password; send an invitation instead").at("id")
 	}
 	enabled := StateEnabled
 	// Guarded by the credential version: a password set meanwhile is
@@ -208,7 +208,7 @@ func (s *Service) Invite(ctx context.Context, customerID string, opt InvitationO
 		return "", err
 	}
 	if !opt.LinkOnly {
-		if err := s.notifier.Notify(ctx, s.notification(NotifyInvitation, c, link)); err != nil {
+		if err := s.notifier.Notify(ctx, s.notification(ctx, NotifyInvitation, c, link)); err != nil {
 			return "", fmt.Errorf("customerauth: sending the invitation: %w", err)
 		}
 	}

@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"net/netip"
 	"time"
+
+	"go.opentelemetry.io/otel/trace"
 )
 
 // Config configures a Service. The zero value is usable: it keeps customers
@@ -107,7 +109,11 @@ type Config struct {
 	// alike whether or not the email has an account: customerCreate then
 	// never returns the customer, and an existing owner is notified
 	// (NotifyAccountExists) instead of being told TAKEN; customerRecover
-	// reports no error for unknown emails and sends nothing.
+	// reports no error for unknown emails and sends nothing. A failed
+	// delivery of their emails is then logged rather than answered as an
+	// internal error, which would happen only for addresses that exist;
+	// without it, customerRecover reports the failure so the customer
+	// knows no email is coming.
 	HideAccountExistence bool
 
 	// RequestLimits bounds the size and shape of the requests Handler
@@ -115,11 +121,30 @@ type Config struct {
 	// defaults.
 	RequestLimits RequestLimits
 
+	// CORS is how Handler answers browsers calling it from other origins
+	// (a storefront on its own domain); see CORSConfig. The zero value
+	// allows any origin, as Shopify does, never with credentials.
+	CORS CORSConfig
+
 	// OnEvent receives the Service's events (logins, throttling, tokens,
 	// password changes, Multipass) for metrics or an audit log. It is
 	// called synchronously on the request's goroutine and must be quick.
 	// Nil means events are not reported.
 	OnEvent func(ctx context.Context, e Event)
+
+	// TracerProvider, when set, makes OpenTelemetry spans of the Service's
+	// work: one per Handler request (customerauth.request, with the
+	// operation's name and type, the HTTP status and the request id), its
+	// parse, validate and execute phases (fastpath.execute for cached
+	// documents), each Store call, each password hash or verification and
+	// each notification. Spans name customers by id only, never by email,
+	// and never hold a password or a token. The request span is a child of
+	// the span in the request's context: a host that wants the incoming
+	// trace context honoured wraps Handler with its own HTTP
+	// instrumentation (otelhttp). A Limiter or ReplayCache configured apart
+	// from the Store is not traced. Nil (or OpenTelemetry's no-op provider)
+	// means no spans, at no cost: nothing is wrapped and nothing allocated.
+	TracerProvider trace.TracerProvider
 
 	// DocumentCache is how many parsed and validated documents are kept,
 	// keyed by their text, so that repeated documents skip parsing and

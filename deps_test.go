@@ -21,6 +21,16 @@ var hostDependencies = map[string]string{
 	"github.com/trustelem/zxcvbn":              "its list of the most common passwords, which registrations are checked against",
 	"golang.org/x/text/unicode/norm":           "Unicode decomposition, so that country and province names match without their accents (internal/geo)",
 	"golang.org/x/text/transform":              "the interface of x/text/unicode/norm",
+	"golang.org/x/text/language":               "matching the shopper's @inContext language to the languages messages are written in (internal/i18n)",
+	"golang.org/x/text/internal/language":      "the tag tables and parser behind x/text/language",
+	"golang.org/x/text/internal/tag":           "an index x/text/internal/language looks tags up in",
+	// Config.TracerProvider: the OpenTelemetry API only. The SDK (otel/sdk)
+	// is the host's choice and must never come in through this package.
+	"go.opentelemetry.io/otel/trace":     "the OpenTelemetry tracing API behind Config.TracerProvider (and its no-op provider)",
+	"go.opentelemetry.io/otel/attribute": "span attributes, part of the tracing API",
+	"go.opentelemetry.io/otel/codes":     "span status codes, part of the tracing API",
+	"go.opentelemetry.io/otel/semconv":   "attribute names the tracing API itself imports",
+	"github.com/cespare/xxhash/v2":       "the hash otel/attribute keys its attribute sets with",
 }
 
 // TestHostDependencies keeps what a host compiles in small: go list names

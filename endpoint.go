@@ -28,6 +28,10 @@ type endpoint struct {
 	trustedProxies   []netip.Prefix
 	openGrants       *grants   // every scope, for requests when no storefront token is configured
 	unknownClient    sync.Once // warns once about requests without a client IP
+
+	// cors answers preflights and marks answers (cors.go); nil when
+	// Config.CORS.Disabled.
+	cors *corsPolicy
 }
 
 func newEndpoint(s *Service, cfg Config) (*endpoint, error) {
@@ -46,6 +50,9 @@ func newEndpoint(s *Service, cfg Config) (*endpoint, error) {
 		}
 	}
 	var err error
+	if e.cors, err = newCORSPolicy(cfg.CORS); err != nil {
+		return nil, err
+	}
 	if e.gql, err = newSchema(s); err != nil {
 		return nil, err
 	}
@@ -84,9 +91,11 @@ func ownArgFreeResolvers(sch graphql.Schema) func(graphql.FieldResolveFn) bool {
 // "operationName"}) or an application/graphql body, and GET with the same
 // fields as URL parameters for queries (never mutations). Every response
 // carries an X-Request-ID header; internal errors are reported with that id
-// and logged, never shown.
+// and logged, never shown. Browsers on other origins may call it as
+// Config.CORS allows: preflights are answered before the storefront token
+// is looked at.
 func (s *Service) Handler() http.Handler {
-	return http.HandlerFunc(s.api.serveGraphQL)
+	return s.api.cors.wrap(http.HandlerFunc(s.api.serveGraphQL))
 }
 
 // Schema returns the complete GraphQL schema served by Handler, with the

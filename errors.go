@@ -49,8 +49,18 @@ type UserError struct {
 	Code CustomerErrorCode
 	// Field is the path of the input that caused the error, such as
 	// ["input", "email"], or nil when no single input is at fault.
-	Field   []string
+	Field []string
+	// Message says what is wrong, in English; Localized says it in the
+	// shopper's language, as the GraphQL API does.
 	Message string
+
+	// format is the English message as the catalog knows it, with its
+	// verbs, and args what fills them (a term is translated too), so
+	// that Localized can render it again in another language. A
+	// UserError made outside this package has neither: its Message is
+	// all there is.
+	format string
+	args   []any
 }
 
 // Error returns the message, prefixed with the field path when there is one.
@@ -90,10 +100,6 @@ var (
 	// API answers it with a top-level ACCESS_DENIED error.
 	ErrInvalidToken = errors.New("customerauth: invalid customer access token")
 )
-
-func userErr(code CustomerErrorCode, msg string, field ...string) *UserError {
-	return &UserError{Code: code, Field: field, Message: msg}
-}
 
 // withPrefix returns a copy of the errors in err with prefix put before each
 // field path, so that rules written once can report paths of any argument.

@@ -49,6 +49,8 @@ func (e *endpoint) serve(w http.ResponseWriter, r *http.Request, fast bool) (ser
 	id := requestID(r)
 	w.Header().Set("X-Request-ID", id)
 	ctx := withRequestID(r.Context(), id)
+	ctx, w, rs := e.startRequest(ctx, w, id) // nil rs when tracing is off
+	defer rs.end()
 	g := e.authenticate(r)
 	if g == nil {
 		writeJSON(w, http.StatusUnauthorized, response{Errors: []gqlerrors.FormattedError{plainError("Invalid or missing storefront access token.", "UNAUTHORIZED")}})
@@ -93,10 +95,17 @@ func (e *endpoint) serve(w http.ResponseWriter, r *http.Request, fast bool) (ser
 		writeJSON(w, http.StatusOK, response{Errors: []gqlerrors.FormattedError{plainError(oerr.msg, oerr.code)}})
 		return false
 	}
+	rs.operation(op)
+	noteOperation(ctx, doc, op)
 	if r.Method == http.MethodGet && op.Operation == ast.OperationTypeMutation {
 		w.Header().Set("Allow", "POST")
 		writeJSON(w, http.StatusMethodNotAllowed, response{Errors: []gqlerrors.FormattedError{plainError("Mutations must be sent with POST.", "BAD_REQUEST")}})
 		return false
+	}
+	// The shopper's language, for both executors alike: resolvers never
+	// see the operation's directives.
+	if lang := inContextLanguage(op, req.Variables); lang != "" {
+		ctx = WithLanguage(ctx, lang)
 	}
 	// A cached document skips prepare's checks: a client that has gone
 	// runs nothing.
@@ -112,13 +121,15 @@ func (e *endpoint) serve(w http.ResponseWriter, r *http.Request, fast bool) (ser
 			return true
 		}
 	}
+	xctx, xs := e.svc.tracer.start(ctx, "customerauth.execute")
 	res := graphql.Execute(graphql.ExecuteParams{
 		Schema:        e.gql.schema,
 		AST:           doc,
 		OperationName: req.OperationName,
 		Args:          req.Variables,
-		Context:       WithVariables(ctx, req.Variables),
+		Context:       WithVariables(xctx, req.Variables),
 	})
+	xs.end(nil)
 	writeJSON(w, http.StatusOK, response{Data: res.Data, Errors: e.publicErrors(ctx, locateErrors(req.Query, res.Errors))})
 	return false
 }
@@ -153,6 +164,9 @@ func (e *endpoint) prepare(ctx context.Context, query string) (doc *ast.Document
 			return fd.AST(), fd, nil
 		}
 	}
+	// The parse span covers the scan, the parser and the tree guards.
+	ph := e.svc.tracer.phase(ctx, "customerauth.parse")
+	defer ph.end()
 	// The document is measured as text, then as a tree, before graphql-go
 	// recurses through it: see Limits.
 	m, gerr := scanDocument(query, e.limits)
@@ -185,9 +199,11 @@ func (e *endpoint) prepare(ctx context.Context, query string) (doc *ast.Document
 	if gerr != nil {
 		return nil, nil, []gqlerrors.FormattedError{gerr.formatted()}
 	}
+	ph.next("customerauth.validate")
 	if errs := validate(&e.gql.schema, doc, query, merges); errs != nil {
 		return nil, nil, errs
 	}
+	ph.end()
 	if errs := requestGone(ctx); errs != nil {
 		return nil, nil, errs
 	}
@@ -471,6 +487,7 @@ func (e *endpoint) publicErrors(ctx context.Context, errs []gqlerrors.FormattedE
 		}
 		e.svc.log.LogAttrs(ctx, slog.LevelError, "customerauth: internal error",
 			slog.String("request_id", id), slog.Any("path", fe.Path), slog.Any("error", orig))
+		e.failRequest(ctx, orig)
 		errs[i] = gqlerrors.FormattedError{
 			Message:   "Internal error. Looks like something went wrong on our end.\nRequest ID: " + id,
 			Locations: fe.Locations,
@@ -516,10 +533,14 @@ func requestID(r *http.Request) string {
 // and errors go through locateErrors and publicErrors like every other
 // answer's.
 func (e *endpoint) serveFast(ctx context.Context, w http.ResponseWriter, p *fastpath.Plan, query string, vars map[string]interface{}) bool {
-	r, ok := p.Execute(WithVariables(ctx, vars), vars)
+	fctx, fs := e.svc.tracer.start(ctx, "customerauth.fastpath.execute")
+	r, ok := p.Execute(WithVariables(fctx, vars), vars)
 	if !ok {
+		fs.setBool(attrFastPathDeclined, true) // graphql.Execute answers instead
+		fs.end(nil)
 		return false
 	}
+	fs.end(nil)
 	body := r.Body(e.publicErrors(ctx, locateErrors(query, r.Errors())))
 	w.Header()["Content-Type"] = jsonContentType
 	w.WriteHeader(http.StatusOK)
@@ -531,3 +552,53 @@ func (e *endpoint) serveFast(ctx context.Context, w http.ResponseWriter, p *fast
 // jsonContentType is the Content-Type of every answer, shared: Header.Set
 // and Header.Add replace or grow a one-element slice, never write into it.
 var jsonContentType = []string{"application/json; charset=utf-8"}
+
+// noteOperation fills in the RequestInfo of WithRequestInfo, when the
+// host passed one, with the operation the request runs.
+func noteOperation(ctx context.Context, doc *ast.Document, op *ast.OperationDefinition) {
+	info := requestInfo(ctx)
+	if info == nil {
+		return
+	}
+	frags := map[string]*ast.FragmentDefinition{}
+	for _, d := range doc.Definitions {
+		if f, ok := d.(*ast.FragmentDefinition); ok && f.Name != nil {
+			frags[f.Name.Value] = f
+		}
+	}
+	info.OperationType = op.Operation
+	info.RootFields = rootFieldNames(frags, op.SelectionSet, nil, map[string]bool{})
+	if op.Name != nil && op.Name.Value != "" {
+		info.OperationName = op.Name.Value
+	} else {
+		info.OperationName = strings.Join(info.RootFields, ",")
+	}
+}
+
+// rootFieldNames appends the names of the fields set selects to names,
+// each once, looking into inline fragments and the fragments it spreads.
+// seen holds the names and fragments met so far: each fragment is walked
+// once, so the walk costs no more than the document's length.
+func rootFieldNames(frags map[string]*ast.FragmentDefinition, set *ast.SelectionSet, names []string, seen map[string]bool) []string {
+	if set == nil {
+		return names
+	}
+	for _, sel := range set.Selections {
+		switch sel := sel.(type) {
+		case *ast.Field:
+			if sel.Name != nil && !seen["field "+sel.Name.Value] {
+				seen["field "+sel.Name.Value] = true
+				names = append(names, sel.Name.Value)
+			}
+		case *ast.InlineFragment:
+			names = rootFieldNames(frags, sel.SelectionSet, names, seen)
+		case *ast.FragmentSpread:
+			if sel.Name == nil || seen["fragment "+sel.Name.Value] || frags[sel.Name.Value] == nil {
+				continue
+			}
+			seen["fragment "+sel.Name.Value] = true
+			names = rootFieldNames(frags, frags[sel.Name.Value].SelectionSet, names, seen)
+		}
+	}
+	return names
+}

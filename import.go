@@ -38,6 +38,11 @@ type ImportRecord struct {
 	TaxExempt           bool
 	Tags                []string
 	Note                string
+	// Language is the language the shop writes to the customer in, as a
+	// Shopify LanguageCode ("FR", "PT_BR"; case and "pt-BR" are forgiven),
+	// kept as Customer.Language. Empty leaves the language of an existing
+	// customer as it is: Shopify's exports do not have one.
+	Language string
 	// Address is the customer's default address, or nil.
 	Address *Address
 	// PasswordHash is the customer's password hash on the platform it
@@ -154,7 +159,8 @@ const (
 //   - a new customer is DISABLED (it needs an invitation or Multipass to
 //     log in), or ENABLED when the record has a password hash;
 //   - an existing customer gets the record's names, email, phone,
-//     consents, tags and note, and the record's address as its default;
+//     consents, tags, note and language (when the record has one), and
+//     the record's address as its default;
 //     its state, password and tokens are kept, except that a customer
 //     without a password takes the record's hash and becomes ENABLED;
 //   - a record whose ID or email appeared earlier in the same import
@@ -237,7 +243,7 @@ func (imp *importer) prepare(rec ImportRecord, recErr error) importItem {
 		imp.seenID[rec.ID] = rec.Line
 	}
 	if line, dup := imp.seenEmail[c.EmailKey]; dup {
-		it.fail(userErr(CodeTaken, fmt.Sprintf("Email repeats line %d", line), "email"))
+		it.fail(userErr(CodeTaken, "Email repeats line %d", line).at("email"))
 		return it
 	}
 	imp.seenEmail[c.EmailKey] = rec.Line
@@ -255,13 +261,13 @@ func (it *importItem) fail(err error) {
 // customer would be stored (without an ID when rec has none).
 func (s *Service) importedCustomer(rec *ImportRecord) (*Customer, error) {
 	texts := []textInput{
-		text(rec.ID, "Customer ID", "id"),
-		text(rec.Email, "Email", "email"), text(rec.Phone, "Phone", "phone"),
-		text(rec.FirstName, "First name", "firstName"), text(rec.LastName, "Last name", "lastName"),
-		text(rec.Note, "Note", "note"), text(rec.PasswordHash, "Password hash", "passwordHash"),
+		text(rec.ID, term{"Customer ID"}, "id"),
+		text(rec.Email, term{"Email"}, "email"), text(rec.Phone, term{"Phone"}, "phone"),
+		text(rec.FirstName, term{"First name"}, "firstName"), text(rec.LastName, term{"Last name"}, "lastName"),
+		text(rec.Note, term{"Note"}, "note"), text(rec.PasswordHash, term{"Password hash"}, "passwordHash"),
 	}
 	for i, t := range rec.Tags {
-		texts = append(texts, text(t, "Tag", "tags", strconv.Itoa(i)))
+		texts = append(texts, text(t, term{"Tag"}, "tags", strconv.Itoa(i)))
 	}
 	if rec.Address != nil {
 		texts = append(texts, addressTexts(*rec.Address, "address")...)
@@ -272,17 +278,21 @@ func (s *Service) importedCustomer(rec *ImportRecord) (*Customer, error) {
 	email := rec.Email
 	p, errs := checkProfile(&email, &rec.Phone, &rec.FirstName, &rec.LastName)
 	if rec.ID != "" && !ValidCustomerID(rec.ID) {
-		errs = append(errs, userErr(CodeInvalid, "Customer ID must be 1 to 64 letters, digits, '-' or '_'", "id"))
+		errs = append(errs, userErr(CodeInvalid, "Customer ID must be 1 to 64 letters, digits, '-' or '_'").at("id"))
 	}
 	tags, tagErrs := importTags(rec.Tags)
 	errs = append(errs, tagErrs...)
 	note := strings.TrimSpace(rec.Note)
 	if utf8.RuneCountInString(note) > maxNoteLength {
-		errs = append(errs, userErr(CodeTooLong, fmt.Sprintf("Note is too long (maximum is %d characters)", maxNoteLength), "note"))
+		errs = append(errs, userErr(CodeTooLong, "%s is too long (maximum is %d characters)", term{"Note"}, maxNoteLength).at("note"))
+	}
+	lang := normalizeLanguage(rec.Language)
+	if lang == "" && strings.TrimSpace(rec.Language) != "" {
+		errs = append(errs, userErr(CodeInvalid, "Language is not a language code we know").at("language"))
 	}
 	if h := rec.PasswordHash; h != "" {
 		if err := checkImportedHash(h); err != nil {
-			errs = append(errs, userErr(CodeInvalid, "Password hash: "+err.Error(), "passwordHash"))
+			errs = append(errs, userErr(CodeInvalid, "Password hash: %s", err.Error()).at("passwordHash"))
 		}
 	}
 	c := &Customer{
@@ -290,6 +300,7 @@ func (s *Service) importedCustomer(rec *ImportRecord) (*Customer, error) {
 		FirstName: p.firstName, LastName: p.lastName,
 		AcceptsMarketing: rec.AcceptsMarketing, AcceptsSMSMarketing: rec.AcceptsSMSMarketing,
 		TaxExempt: rec.TaxExempt, Tags: tags, Note: note, PasswordHash: rec.PasswordHash,
+		Language: lang,
 	}
 	if rec.Address != nil {
 		a, err := importedAddress(rec.Address, c)
@@ -320,12 +331,12 @@ func importTags(in []string) ([]string, []*UserError) {
 		case t == "" || slices.Contains(tags, t):
 			continue
 		case utf8.RuneCountInString(t) > maxTagLength:
-			errs = append(errs, userErr(CodeTooLong, fmt.Sprintf("Tag is too long (maximum is %d characters)", maxTagLength), "tags", strconv.Itoa(i)))
+			errs = append(errs, userErr(CodeTooLong, "%s is too long (maximum is %d characters)", term{"Tag"}, maxTagLength).at("tags", strconv.Itoa(i)))
 		}
 		tags = append(tags, t)
 	}
 	if len(tags) > maxImportTags {
-		errs = append(errs, userErr(CodeInvalid, fmt.Sprintf("A customer can have at most %d tags", maxImportTags), "tags"))
+		errs = append(errs, userErr(CodeInvalid, "A customer can have at most %d tags", maxImportTags).at("tags"))
 	}
 	return tags, errs
 }
@@ -444,7 +455,7 @@ func (imp *importer) match(ctx context.Context, batch []importItem) error {
 		}
 		it.existing = byID[it.c.ID]
 		if it.existing == nil && other != nil {
-			it.fail(userErr(CodeTaken, "Email belongs to another customer ("+other.ID+"); the record names customer "+it.c.ID, "email"))
+			it.fail(userErr(CodeTaken, "Email belongs to another customer (%s); the record names customer %s", other.ID, it.c.ID).at("email"))
 		}
 	}
 	return nil
@@ -547,7 +558,7 @@ func (imp *importer) create(ctx context.Context, items []*importItem) error {
 func (s *Service) importConflict(ctx context.Context, c *Customer, creating bool) error {
 	if creating {
 		if _, err := s.store.CustomerByID(ctx, c.ID); err == nil {
-			return userErr(CodeTaken, "Customer ID "+c.ID+" is taken", "id")
+			return userErr(CodeTaken, "Customer ID %s is taken", c.ID).at("id")
 		}
 	}
 	return s.conflict(ctx, c.ID, c.EmailKey, c.Phone)
@@ -575,6 +586,9 @@ func (imp *importer) update(ctx context.Context, it *importItem) error {
 	setStr(&ch.FirstName, old.FirstName, c.FirstName)
 	setStr(&ch.LastName, old.LastName, c.LastName)
 	setStr(&ch.Note, old.Note, c.Note)
+	if c.Language != "" {
+		setStr(&ch.Language, old.Language, c.Language)
+	}
 	setBool(&ch.AcceptsMarketing, old.AcceptsMarketing, c.AcceptsMarketing)
 	setBool(&ch.AcceptsSMSMarketing, old.AcceptsSMSMarketing, c.AcceptsSMSMarketing)
 	setBool(&ch.TaxExempt, old.TaxExempt, c.TaxExempt)

@@ -35,6 +35,8 @@ var fileLayers = map[string]string{
 	"memstore.go":           "domain",
 	"memstore_addresses.go": "domain",
 	"memstore_admin.go":     "domain",
+	"messages.go":           "domain",
+	"messages_catalog.go":   "domain",
 	"memstore_ping.go":      "domain",
 	"mint.go":               "domain",
 	"multipass.go":          "domain",
@@ -46,7 +48,10 @@ var fileLayers = map[string]string{
 	"service.go":            "domain",
 	"store.go":              "domain",
 	"store_admin.go":        "domain",
+	"store_capabilities.go": "domain",
+	"store_tracing.go":      "domain",
 	"throttle.go":           "domain",
+	"tracing.go":            "domain",
 	"validate.go":           "domain",
 	// The enum values are the schema's, and the domain validates country
 	// codes against them.
@@ -59,12 +64,14 @@ var fileLayers = map[string]string{
 	"schema.go":           "graphql",
 	"schema_addresses.go": "graphql",
 	"schema_customer.go":  "graphql",
+	"schema_language.go":  "graphql",
 	"schema_mutations.go": "graphql",
 	"scopes.go":           "graphql",
 	"schema_variables.go": "graphql",
 
 	// The HTTP layer: transport, request guards, storefront tokens, client
 	// addresses and the browser routes.
+	"cors.go":                      "http",
 	"document_guard.go":            "http",
 	"document_scan.go":             "http",
 	"document_validation.go":       "http",
@@ -74,6 +81,7 @@ var fileLayers = map[string]string{
 	"handler.go":                   "http",
 	"middleware.go":                "http",
 	"multipass_handler.go":         "http",
+	"request_tracing.go":           "http",
 	"storefront_tokens.go":         "http",
 }
 
@@ -91,7 +99,7 @@ var forbiddenImports = map[string][]string{
 var seams = map[string][]string{
 	"service.go": {"endpoint", "newEndpoint"},
 	// Config configures every layer, so it names their settings.
-	"config.go": {"RequestLimits", "StorefrontToken"},
+	"config.go": {"RequestLimits", "StorefrontToken", "CORSConfig"},
 }
 
 func TestLayersCallOneWay(t *testing.T) {

@@ -24,7 +24,7 @@ func (s *Service) Multipass() *Multipass { return s.multipass }
 // and unused. The customer is found by the token's identifier, else by its
 // email, and created when new; a disabled or invited account is enabled.
 // The token's names, tags (which replace the customer's) and addresses are
-// applied.
+// applied; a new customer keeps the language of ctx (WithLanguage).
 //
 // Every refusal is the same UserError, INVALID_MULTIPASS_REQUEST; the reason
 // is logged at debug level only, so a client learns nothing from it.
@@ -39,19 +39,19 @@ func (s *Service) CreateAccessTokenWithMultipass(ctx context.Context, token stri
 // that carry one, as on Shopify, until it is linked. The empty identifier
 // unlinks.
 func (s *Service) LinkMultipassIdentifier(ctx context.Context, customerID, identifier string) error {
-	if err := refuseUnstorable(text(identifier, "Identifier", "identifier")); err != nil {
+	if err := refuseUnstorable(text(identifier, term{"Identifier"}, "identifier")); err != nil {
 		return err
 	}
 	id, ok := s.parseCustomerID(customerID)
 	if !ok {
-		return userErr(CodeNotFound, "Customer not found", "id")
+		return customerNotFound("id")
 	}
 	_, err := s.store.UpdateCustomer(ctx, &CustomerChange{ID: id, MultipassIdentifier: &identifier, UpdatedAt: s.now()})
 	switch {
 	case errors.Is(err, ErrNotFound):
-		return userErr(CodeNotFound, "Customer not found", "id")
+		return customerNotFound("id")
 	case errors.Is(err, ErrConflict):
-		return userErr(CodeTaken, "Identifier has already been taken", "identifier")
+		return userErr(CodeTaken, "Identifier has already been taken").at("identifier")
 	case err != nil:
 		return storeErr("link identifier", err)
 	}
@@ -77,7 +77,7 @@ func (s *Service) redeemMultipass(ctx context.Context, token string) (*AccessTok
 		s.emit(ctx, EventMultipassRefused, "", "multipass")
 		s.log.LogAttrs(ctx, slog.LevelDebug, "customerauth: multipass refused",
 			slog.String("reason", r.reason), slog.String("request_id", RequestID(ctx)))
-		return nil, nil, userErr(CodeInvalidMultipassRequest, "Invalid multipass request", "multipassToken")
+		return nil, nil, userErr(CodeInvalidMultipassRequest, "Invalid multipass request").at("multipassToken")
 	}
 	return tok, p, err
 }
@@ -178,20 +178,22 @@ func checkMultipassPayload(p *MultipassPayload) (*multipassInput, error) {
 // multipassTexts lists the text fields of p, named by their JSON keys.
 func multipassTexts(p *MultipassPayload) []textInput {
 	texts := []textInput{
-		text(p.Email, "Email", "email"), text(p.FirstName, "First name", "first_name"),
-		text(p.LastName, "Last name", "last_name"), text(p.TagString, "Tag string", "tag_string"),
-		text(p.Identifier, "Identifier", "identifier"), text(p.ReturnTo, "Return to", "return_to"),
-		text(p.RemoteIP, "Remote IP", "remote_ip"),
+		text(p.Email, term{"Email"}, "email"), text(p.FirstName, term{"First name"}, "first_name"),
+		text(p.LastName, term{"Last name"}, "last_name"), text(p.TagString, term{"Tag string"}, "tag_string"),
+		text(p.Identifier, term{"Identifier"}, "identifier"), text(p.ReturnTo, term{"Return to"}, "return_to"),
+		text(p.RemoteIP, term{"Remote IP"}, "remote_ip"),
 	}
 	for i, a := range p.Addresses {
-		at := func(value, label, key string) textInput { return text(value, label, "addresses", fmt.Sprint(i), key) }
+		at := func(value string, label term, key string) textInput {
+			return text(value, label, "addresses", fmt.Sprint(i), key)
+		}
 		texts = append(texts,
-			at(a.Address1, "Address1", "address1"), at(a.Address2, "Address2", "address2"),
-			at(a.City, "City", "city"), at(a.Company, "Company", "company"),
-			at(a.Country, "Country", "country"), at(a.CountryCode, "Country code", "country_code"),
-			at(a.FirstName, "First name", "first_name"), at(a.LastName, "Last name", "last_name"),
-			at(a.Phone, "Phone", "phone"), at(a.Province, "Province", "province"),
-			at(a.ProvinceCode, "Province code", "province_code"), at(a.Zip, "Zip", "zip"),
+			at(a.Address1, term{"Address1"}, "address1"), at(a.Address2, term{"Address2"}, "address2"),
+			at(a.City, term{"City"}, "city"), at(a.Company, term{"Company"}, "company"),
+			at(a.Country, term{"Country"}, "country"), at(a.CountryCode, term{"Country code"}, "country_code"),
+			at(a.FirstName, term{"First name"}, "first_name"), at(a.LastName, term{"Last name"}, "last_name"),
+			at(a.Phone, term{"Phone"}, "phone"), at(a.Province, term{"Province"}, "province"),
+			at(a.ProvinceCode, term{"Province code"}, "province_code"), at(a.Zip, term{"Zip"}, "zip"),
 		)
 	}
 	return texts
@@ -240,7 +242,7 @@ func (s *Service) multipassLogin(ctx context.Context, in *multipassInput, now ti
 	if in.key != c.EmailKey {
 		// The identity provider moved the customer to a new address; the
 		// old one hears of it, as with customerUpdate, once it is stored.
-		s.notify(ctx, s.emailChangedNotice(c, in.email))
+		s.notify(ctx, s.emailChangedNotice(ctx, c, in.email))
 	}
 	return &tok, nil
 }
@@ -285,6 +287,7 @@ func (s *Service) multipassCreate(ctx context.Context, in *multipassInput, now t
 	c := &Customer{
 		ID: id.String(), Email: in.email, EmailKey: in.key, FirstName: in.firstName, LastName: in.lastName,
 		MultipassIdentifier: in.identifier, State: StateEnabled, CreatedAt: now, UpdatedAt: now,
+		Language: normalizeLanguage(LanguageFrom(ctx)),
 	}
 	if in.tags != nil {
 		c.Tags = *in.tags

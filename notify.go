@@ -3,6 +3,7 @@ package customerauth
 import (
 	"context"
 	"log/slog"
+	"time"
 )
 
 // Notifier delivers the messages a shop sends its customers, usually by
@@ -76,6 +77,15 @@ type Notification struct {
 	CustomerID string
 	FirstName  string
 	LastName   string
+	// Language is the customer's language (Customer.Language, or, when
+	// the customer has none, the @inContext language of the request that
+	// caused the message), as a Shopify LanguageCode; empty means the
+	// shop's default. A Notifier writes in it when it can.
+	Language string
+	// LinkValidFor is how long URL works (Config.ActivationTTL or
+	// ResetTTL), so that the message can say so exactly; zero when there
+	// is no link.
+	LinkValidFor time.Duration
 	// NewEmail is the address that replaced Email, for NotifyEmailChanged;
 	// empty for the other kinds. Email is then the old address, the one
 	// the message goes to. A Notifier should show the new address only in

@@ -99,8 +99,11 @@ func (s *Service) acquireHashSlot(ctx context.Context) (release func(), err erro
 	}
 }
 
-// hash is hashPassword within a hashing slot.
-func (s *Service) hash(ctx context.Context, pw string) (string, error) {
+// hash is hashPassword within a hashing slot. Its span (Config.TracerProvider)
+// covers the wait for the slot too: a login flood shows as spans that wait.
+func (s *Service) hash(ctx context.Context, pw string) (_ string, err error) {
+	_, sp := s.tracer.start(ctx, "customerauth.password.hash")
+	defer func() { sp.end(err) }()
 	release, err := s.acquireHashSlot(ctx)
 	if err != nil {
 		return "", err
@@ -112,8 +115,11 @@ func (s *Service) hash(ctx context.Context, pw string) (string, error) {
 	return hashPassword(pw, s.cfg.Argon2)
 }
 
-// verify is verifyPassword within a hashing slot.
+// verify is verifyPassword within a hashing slot, in a span as hash's. A
+// wrong password is an answer, not an error of the span.
 func (s *Service) verify(ctx context.Context, pw, hash string) (ok, rehash bool, err error) {
+	_, sp := s.tracer.start(ctx, "customerauth.password.verify")
+	defer func() { sp.setBool(attrPasswordRehash, rehash); sp.end(err) }()
 	release, err := s.acquireHashSlot(ctx)
 	if err != nil {
 		return false, false, err

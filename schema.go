@@ -99,8 +99,10 @@ func warmEnums(sch graphql.Schema) {
 }
 
 // inContextDirective is accepted on queries and mutations so that documents
-// written for Shopify validate. Customer data does not vary by country or
-// language, so its arguments change nothing.
+// written for Shopify validate. Only language changes anything: it is the
+// language of customerUserErrors messages, and a customer who registers
+// keeps it for later emails (schema_language.go reads it). Customer data
+// does not vary by country.
 func (g *schema) inContextDirective() *graphql.Directive {
 	buyer := graphql.NewInputObject(graphql.InputObjectConfig{
 		Name:        "BuyerInput",
@@ -127,7 +129,7 @@ func (g *schema) inContextDirective() *graphql.Directive {
 		Args: graphql.FieldConfigArgument{
 			"buyer":               {Type: buyer, Description: "The business buyer the operation is made for; accepted and ignored by customer operations."},
 			"country":             {Type: g.countryCode, Description: "The buyer's country; accepted and ignored, since customer data is the same everywhere."},
-			"language":            {Type: g.languageCode, Description: "The buyer's language; accepted and ignored, since customer data is not translated."},
+			"language":            {Type: g.languageCode, Description: "The buyer's language: customerUserErrors messages are written in it, and a customer who registers keeps it for later emails."},
 			"preferredLocationId": {Type: graphql.ID, Description: "The store location the buyer would pick up from; accepted and ignored."},
 			"visitorConsent":      {Type: consent, Description: "The visitor's privacy choices; accepted and ignored, since customer operations track nothing."},
 		},

@@ -27,8 +27,10 @@ type mutationBody func(ctx context.Context, args map[string]interface{}, p graph
 
 // mutationResolver turns Service errors into the two channels of the API:
 // UserErrors into the payload (their field paths under argPrefix, the
-// argument the input came in), an invalid customer token into a top-level
-// "<Name> access denied", anything else into an internal error.
+// argument the input came in, their messages in the language of
+// LanguageFrom), an invalid customer token into a top-level "<Name> access
+// denied", anything else into an internal error. Top-level messages stay
+// English whatever the language: clients match them by their text.
 func mutationResolver(typeName string, argPrefix []string, fn mutationBody) graphql.FieldResolveFn {
 	return func(p graphql.ResolveParams) (interface{}, error) {
 		if !allowed(p.Context, ScopeWriteCustomers) {
@@ -39,7 +41,14 @@ func mutationResolver(typeName string, argPrefix []string, fn mutationBody) grap
 			return pl, nil
 		}
 		if ues := UserErrors(err); len(ues) > 0 {
-			return &payload{errs: UserErrors(withPrefix(argPrefix, ues))}, nil
+			// withPrefix made copies: their messages are this request's.
+			errs := UserErrors(withPrefix(argPrefix, ues))
+			if lang := LanguageFrom(p.Context); lang != "" {
+				for _, e := range errs {
+					e.Message = e.Localized(lang)
+				}
+			}
+			return &payload{errs: errs}, nil
 		}
 		switch {
 		case errors.Is(err, ErrInvalidToken):

@@ -32,6 +32,7 @@ type Service struct {
 	hashSlots         chan struct{}
 	inHashSlot        func() // nil; tests hold a slot with it instead of with a costly hash
 	commonPasswords   func() map[string]struct{}
+	tracer            *tracer // nil unless Config.TracerProvider is set: see tracing.go
 
 	// api is the GraphQL schema and HTTP handler built on this Service.
 	// They call the Service's Go API; the Service never calls them.
@@ -94,6 +95,7 @@ func New(cfg Config) (*Service, error) {
 	if s.notifier == nil {
 		s.notifier = LogNotifier{Logger: s.log}
 	}
+	s.traceWith(cfg.TracerProvider)
 	if len(cfg.MultipassSecrets) > 0 {
 		if s.multipass, err = NewMultipass(cfg.MultipassSecrets...); err != nil {
 			return nil, err

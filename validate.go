@@ -1,7 +1,6 @@
 package customerauth
 
 import (
-	"fmt"
 	"net/netip"
 	"regexp"
 	"slices"
@@ -40,16 +39,16 @@ func validateEmail(email string) *UserError {
 	const field = "email"
 	switch {
 	case email == "":
-		return userErr(CodeBlank, "Email can't be blank", field)
+		return userErr(CodeBlank, "Email can't be blank").at(field)
 	case utf8.RuneCountInString(email) > maxEmailLength:
-		return userErr(CodeTooLong, fmt.Sprintf("Email is too long (maximum is %d characters)", maxEmailLength), field)
+		return userErr(CodeTooLong, "Email is too long (maximum is %d characters)", maxEmailLength).at(field)
 	}
 	at := strings.LastIndexByte(email, '@')
 	if at <= 0 || !validLocalPart(email[:at]) {
-		return userErr(CodeInvalid, "Email is invalid", field)
+		return userErr(CodeInvalid, "Email is invalid").at(field)
 	}
 	if !plausibleDomain(email[at+1:]) {
-		return userErr(CodeBadDomain, "Email contains an invalid domain name", field)
+		return userErr(CodeBadDomain, "Email contains an invalid domain name").at(field)
 	}
 	return nil
 }
@@ -109,26 +108,26 @@ func plausibleDomain(s string) bool {
 var htmlTagPattern = regexp.MustCompile(`<\s*/?\s*[a-zA-Z!?][^>]*>?`)
 
 // validateName checks a first or last name. label is the name as a message
-// shows it ("First name"), field its input key.
+// shows it (term{"First name"}), field its input key.
 //
 // The rules serve the shop's own emails: a name is printed in the greeting
 // of every message the shop sends, so a name that carries markup, a host a
 // mail client turns into a link, or characters that reorder or hide text
 // would let anyone send the shop's mail with their content in it.
-func validateName(name, label, field string) *UserError {
+func validateName(name string, label term, field string) *UserError {
 	switch {
 	case utf8.RuneCountInString(name) > maxNameLength:
-		return userErr(CodeTooLong, fmt.Sprintf("%s is too long (maximum is %d characters)", label, maxNameLength), field)
+		return userErr(CodeTooLong, "%s is too long (maximum is %d characters)", label, maxNameLength).at(field)
 	case !utf8.ValidString(name):
-		return userErr(CodeInvalid, label+" is not valid UTF-8", field)
+		return userErr(CodeInvalid, "%s is not valid UTF-8", label).at(field)
 	case strings.ContainsFunc(name, forbiddenInName):
 		// First: what these characters hide is not what the other checks
 		// would see.
-		return userErr(CodeInvalid, label+" cannot contain control characters, line or paragraph separators, or text direction marks", field)
+		return userErr(CodeInvalid, "%s cannot contain control characters, line or paragraph separators, or text direction marks", label).at(field)
 	case htmlTagPattern.MatchString(name):
-		return userErr(CodeContainsHTMLTags, label+" cannot contain HTML tags", field)
+		return userErr(CodeContainsHTMLTags, "%s cannot contain HTML tags", label).at(field)
 	case hostLike(name):
-		return userErr(CodeContainsURL, label+" cannot contain URL", field)
+		return userErr(CodeContainsURL, "%s cannot contain URL", label).at(field)
 	}
 	return nil
 }
@@ -272,7 +271,7 @@ var e164Pattern = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
 // validatePhone checks a normalized phone number.
 func validatePhone(phone string) *UserError {
 	if !e164Pattern.MatchString(phone) {
-		return userErr(CodeInvalid, "Phone is invalid", "phone")
+		return userErr(CodeInvalid, "Phone is invalid").at("phone")
 	}
 	return nil
 }
@@ -283,17 +282,17 @@ func (s *Service) validatePassword(pw, field string) *UserError {
 	n := utf8.RuneCountInString(pw)
 	switch {
 	case pw == "":
-		return userErr(CodeBlank, "Password can't be blank", field)
+		return userErr(CodeBlank, "Password can't be blank").at(field)
 	case !utf8.ValidString(pw):
-		return userErr(CodeInvalid, "Password is invalid", field)
+		return userErr(CodeInvalid, "Password is invalid").at(field)
 	case strings.TrimSpace(pw) != pw:
-		return userErr(CodePasswordWhitespace, "Password cannot start or end with whitespace", field)
+		return userErr(CodePasswordWhitespace, "Password cannot start or end with whitespace").at(field)
 	case n < s.cfg.MinPasswordLength:
-		return userErr(CodeTooShort, fmt.Sprintf("Password is too short (minimum is %d characters)", s.cfg.MinPasswordLength), field)
+		return userErr(CodeTooShort, "Password is too short (minimum is %d characters)", s.cfg.MinPasswordLength).at(field)
 	case n > maxPasswordLength:
-		return userErr(CodeTooLong, fmt.Sprintf("Password is too long (maximum is %d characters)", maxPasswordLength), field)
+		return userErr(CodeTooLong, "Password is too long (maximum is %d characters)", maxPasswordLength).at(field)
 	case s.isCommonPassword(pw):
-		return userErr(CodeInvalid, "Password is one of the most commonly used passwords. Choose one that is harder to guess.", field)
+		return userErr(CodeInvalid, "Password is one of the most commonly used passwords. Choose one that is harder to guess.").at(field)
 	}
 	return nil
 }
@@ -302,16 +301,16 @@ func (s *Service) validatePassword(pw, field string) *UserError {
 // as messages show it, and its field path relative to the method's input.
 type textInput struct {
 	value string
-	label string
+	label term
 	field []string
 }
 
-func text(value, label string, field ...string) textInput {
+func text(value string, label term, field ...string) textInput {
 	return textInput{value: value, label: label, field: field}
 }
 
 // optText is text for an optional argument; nil checks as "".
-func optText(value *string, label string, field ...string) textInput {
+func optText(value *string, label term, field ...string) textInput {
 	if value == nil {
 		return textInput{label: label, field: field}
 	}
@@ -330,9 +329,9 @@ func refuseUnstorable(inputs ...textInput) error {
 	for _, in := range inputs {
 		switch {
 		case !utf8.ValidString(in.value):
-			errs = append(errs, userErr(CodeInvalid, in.label+" is not valid UTF-8", in.field...))
+			errs = append(errs, userErr(CodeInvalid, "%s is not valid UTF-8", in.label).at(in.field...))
 		case strings.IndexByte(in.value, 0) >= 0:
-			errs = append(errs, userErr(CodeInvalid, in.label+" cannot contain NUL characters", in.field...))
+			errs = append(errs, userErr(CodeInvalid, "%s cannot contain NUL characters", in.label).at(in.field...))
 		}
 	}
 	if len(errs) == 0 {
@@ -344,22 +343,22 @@ func refuseUnstorable(inputs ...textInput) error {
 // addressTexts lists the text fields of a, with field paths under prefix
 // named as the GraphQL MailingAddress fields are.
 func addressTexts(a Address, prefix ...string) []textInput {
-	at := func(value, label, field string) textInput {
+	at := func(value string, label term, field string) textInput {
 		return text(value, label, append(slices.Clone(prefix), field)...)
 	}
 	return []textInput{
-		at(a.ID, "Address id", "id"),
-		at(a.FirstName, "First name", "firstName"),
-		at(a.LastName, "Last name", "lastName"),
-		at(a.Company, "Company", "company"),
-		at(a.Address1, "Address1", "address1"),
-		at(a.Address2, "Address2", "address2"),
-		at(a.City, "City", "city"),
-		at(a.Province, "Province", "province"),
-		at(a.ProvinceCode, "Province code", "provinceCode"),
-		at(a.Country, "Country", "country"),
-		at(a.CountryCode, "Country code", "countryCode"),
-		at(a.Zip, "Zip", "zip"),
-		at(a.Phone, "Phone", "phone"),
+		at(a.ID, term{"Address id"}, "id"),
+		at(a.FirstName, term{"First name"}, "firstName"),
+		at(a.LastName, term{"Last name"}, "lastName"),
+		at(a.Company, term{"Company"}, "company"),
+		at(a.Address1, term{"Address1"}, "address1"),
+		at(a.Address2, term{"Address2"}, "address2"),
+		at(a.City, term{"City"}, "city"),
+		at(a.Province, term{"Province"}, "province"),
+		at(a.ProvinceCode, term{"Province code"}, "provinceCode"),
+		at(a.Country, term{"Country"}, "country"),
+		at(a.CountryCode, term{"Country code"}, "countryCode"),
+		at(a.Zip, term{"Zip"}, "zip"),
+		at(a.Phone, term{"Phone"}, "phone"),
 	}
 }

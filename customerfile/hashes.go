@@ -22,6 +22,8 @@ type hashRecord struct {
 	Phone        string  `json:"phone"`
 	Tags         tagList `json:"tags"`
 	PasswordHash string  `json:"password_hash"`
+	// Language is a Shopify LanguageCode ("FR", "PT_BR") or a BCP 47 tag.
+	Language string `json:"language"`
 	// ID is a string or, with UseNumber, a json.Number.
 	ID any `json:"id"`
 }
@@ -131,6 +133,7 @@ func decodeHashLine(line []byte) (customerauth.ImportRecord, error) {
 		LastName:     strings.TrimSpace(h.LastName),
 		Tags:         h.Tags,
 		PasswordHash: strings.TrimSpace(h.PasswordHash),
+		Language:     strings.TrimSpace(h.Language),
 	}
 	switch id := h.ID.(type) {
 	case nil:

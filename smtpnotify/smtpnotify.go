@@ -16,6 +16,13 @@
 //	...
 //	svc, err := customerauth.New(customerauth.Config{Notifier: n, ...})
 //
+// Each message is written in the customer's language
+// (customerauth.Notification.Language) when it is English, French, German,
+// Spanish, Italian, Dutch, Portuguese or Japanese, and in English otherwise;
+// a message with a link says exactly how long the link works. A shop can
+// reword any message, in every language (Config.Templates) or in one
+// (Config.LocalizedTemplates).
+//
 // Notify delivers while the caller waits: the customerauth.Service calls
 // it inside the request that caused the message, so Config.Timeout bounds
 // how long a slow or unreachable server can hold that request. A shop that
@@ -36,6 +43,7 @@ import (
 	"fmt"
 	"net"
 	"net/mail"
+	"net/textproto"
 	"net/url"
 	"strconv"
 	"strings"
@@ -153,11 +161,26 @@ type Config struct {
 	Timeout time.Duration
 
 	// Templates replaces the built-in subject and bodies for some kinds of
-	// notification. A Template's empty fields keep the built-in text for
-	// that field. New refuses templates that do not parse, fail on sample
-	// data, or leave the link out of either body of an activation or reset
-	// message.
+	// notification, in every language: a shop that writes to all its
+	// customers in one language needs nothing else, and one that writes in
+	// several sets LocalizedTemplates instead. A Template's empty fields
+	// keep the built-in text for that field, in the customer's language.
+	// New refuses templates that do not parse, fail on sample data, or
+	// leave the link out of either body of an activation or reset message.
 	Templates map[customerauth.NotificationKind]Template
+
+	// LocalizedTemplates replaces the built-in subject and bodies of some
+	// kinds in one language: the key is the language, "en", "fr", "de",
+	// "es", "it", "nl", "pt" or "ja" (any letter case; "PT_BR" is no key,
+	// as "pt" serves every Portuguese reader). For messages in that
+	// language its fields win over Templates' and the built-in ones; its
+	// empty fields keep those. New checks them as it checks Templates, and
+	// refuses a key that is not one of the languages above.
+	//
+	// The built-in templates write to a customer in the language of
+	// Notification.Language when it is one of those, and in English
+	// otherwise (see TemplateData.Language).
+	LocalizedTemplates map[string]map[customerauth.NotificationKind]Template
 }
 
 // Notifier sends customerauth notifications by email. It implements
@@ -172,7 +195,7 @@ type Notifier struct {
 	policy    TLSPolicy
 	tlsConfig *tls.Config
 	timeout   time.Duration
-	templates map[customerauth.NotificationKind]*compiled
+	templates templateSet
 }
 
 var _ customerauth.Notifier = (*Notifier)(nil)
@@ -249,7 +272,7 @@ func New(cfg Config) (*Notifier, error) {
 	if tlsConfig.MinVersion == 0 {
 		tlsConfig.MinVersion = tls.VersionTLS12
 	}
-	templates, err := compileTemplates(cfg.Templates, shopName)
+	templates, err := compileTemplates(cfg.Templates, cfg.LocalizedTemplates, shopName)
 	if err != nil {
 		return nil, err
 	}
@@ -276,7 +299,7 @@ func New(cfg Config) (*Notifier, error) {
 // once the server has accepted the message, or with a *SendError when it
 // could not be delivered within Config.Timeout or before ctx ended.
 func (nt *Notifier) Notify(ctx context.Context, n customerauth.Notification) error {
-	tmpl, ok := nt.templates[n.Kind]
+	tmpl, ok := nt.templates.lookup(n.Kind, n.Language)
 	if !ok {
 		return nt.fail(ctx, n, fmt.Errorf("unknown notification kind %d", uint8(n.Kind)))
 	}
@@ -418,4 +441,157 @@ func stripControl(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// CheckStep is the step of the conversation with the mail server at which
+// Check found a problem. Each calls for a different fix, which is why a
+// host may want to tell them apart.
+type CheckStep uint8
+
+// The steps Check reports.
+const (
+	// CheckConnect: no connection could be opened. The host or port is
+	// wrong, the server is down, a firewall is in the way or the name does
+	// not resolve.
+	CheckConnect CheckStep = iota + 1
+	// CheckGreeting: a connection opened, but no SMTP conversation
+	// followed. Often the port expects TLS from the first byte (465, for
+	// TLSImplicit), or what listens there is not a mail server.
+	CheckGreeting
+	// CheckSTARTTLS: the policy is TLSMandatory and the server does not
+	// offer STARTTLS, as local test servers often do not.
+	CheckSTARTTLS
+	// CheckTLS: the TLS handshake failed. The certificate does not verify
+	// for Host (expired, self-signed, issued for another name, signed by a
+	// private CA that Config.TLSConfig lacks), or the server does not speak
+	// TLS where the policy expects it.
+	CheckTLS
+	// CheckAuth: authentication failed. The server offers no mechanism the
+	// Notifier may use on this connection, or it refused the username and
+	// password.
+	CheckAuth
+)
+
+// String returns the step's name, for logs.
+func (s CheckStep) String() string {
+	switch s {
+	case CheckConnect:
+		return "connect"
+	case CheckGreeting:
+		return "greeting"
+	case CheckSTARTTLS:
+		return "starttls"
+	case CheckTLS:
+		return "tls"
+	case CheckAuth:
+		return "auth"
+	}
+	return fmt.Sprintf("CheckStep(%d)", uint8(s))
+}
+
+// CheckError reports why Check found the mail server unusable. Like
+// SendError, its message never contains the SMTP password.
+type CheckError struct {
+	// Step is the step that failed.
+	Step CheckStep
+
+	// Code is the SMTP reply code of the server's refusal, such as 535
+	// for credentials it does not accept, or 0 when the failure was not a
+	// reply.
+	Code int
+
+	detail string
+	cause  error
+}
+
+// Error says what failed, with the server's address and, where there is
+// one, its answer.
+func (e *CheckError) Error() string {
+	return "smtpnotify: mail server check: " + e.detail
+}
+
+// Unwrap returns the context's error when the check was cut short by the
+// context, the network error when the server could not be reached or
+// stopped answering (a timeout among them), and the certificate error when
+// it did not verify; otherwise nil.
+func (e *CheckError) Unwrap() error { return e.cause }
+
+// Check holds the conversation a delivery begins with, and ends it without
+// sending anything: it connects, reads the greeting, says EHLO, negotiates
+// TLS as Config.TLSPolicy says, authenticates when Config.Username is set,
+// and says QUIT. It uses the client Notify uses, so a server that passes
+// will not fail a delivery for any of those reasons. New does not contact
+// the server; a host calls Check at start-up to hear of a wrong port, a
+// missing STARTTLS or a refused password then, rather than from a customer
+// whose password reset email never came. Config.Timeout bounds it, as it
+// bounds a delivery. A failure is a *CheckError naming the step.
+func (nt *Notifier) Check(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, nt.timeout)
+	// Cancelling closes the connection, also when go-mail gave up on it
+	// half-way (see dialer).
+	defer cancel()
+	client, err := nt.client(ctx)
+	if err != nil {
+		return nt.checkFailed(ctx, err)
+	}
+	conn, err := client.DialToSMTPClientWithContext(ctx)
+	if err != nil {
+		return nt.checkFailed(ctx, err)
+	}
+	// Every step that matters went well; the answer to QUIT is of no
+	// interest.
+	_ = client.CloseWithSMTPClient(conn)
+	return nil
+}
+
+// checkFailed turns an error of Check's conversation into a *CheckError.
+// go-mail does not say which step failed, so the step is read from the
+// error: its type where it has one, else go-mail's wording, which the
+// tests against a real server pin down.
+func (nt *Notifier) checkFailed(ctx context.Context, err error) error {
+	addr := net.JoinHostPort(nt.host, strconv.Itoa(nt.port))
+	msg := redact(err.Error(), nt.password(), "")
+	e := &CheckError{}
+	var (
+		protoErr *textproto.Error
+		certErr  *tls.CertificateVerificationError
+		recErr   tls.RecordHeaderError
+		alert    tls.AlertError
+		dnsErr   *net.DNSError
+		opErr    *net.OpError
+	)
+	if errors.As(err, &protoErr) {
+		e.Code = protoErr.Code
+	}
+	switch {
+	case errors.As(err, &certErr):
+		e.Step, e.cause = CheckTLS, certErr
+		e.detail = fmt.Sprintf("the certificate of %s does not verify for %q: %s", addr, nt.tlsConfig.ServerName, msg)
+	case errors.As(err, &recErr), errors.As(err, &alert):
+		e.Step = CheckTLS
+		e.detail = fmt.Sprintf("the TLS handshake with %s failed (TLS policy %s): %s", addr, nt.policy, msg)
+	case errors.As(err, &dnsErr):
+		e.Step, e.cause = CheckConnect, dnsErr
+		e.detail = fmt.Sprintf("cannot connect to %s: %s", addr, msg)
+	case errors.As(err, &opErr) && opErr.Op == "dial":
+		e.Step, e.cause = CheckConnect, opErr
+		e.detail = fmt.Sprintf("cannot connect to %s: %s", addr, msg)
+	case strings.Contains(msg, "does not support STARTTLS"):
+		e.Step = CheckSTARTTLS
+		e.detail = fmt.Sprintf("%s does not offer STARTTLS, which TLS policy %s requires", addr, nt.policy)
+	case strings.Contains(strings.ToLower(msg), "smtp auth"):
+		e.Step = CheckAuth
+		e.detail = fmt.Sprintf("authentication to %s failed: %s", addr, msg)
+	default:
+		e.Step = CheckGreeting
+		e.detail = fmt.Sprintf("%s did not answer as a mail server (TLS policy %s): %s", addr, nt.policy, msg)
+		if errors.As(err, &opErr) {
+			e.cause = opErr
+		}
+	}
+	if ctx.Err() != nil {
+		e.cause = ctx.Err()
+		e.detail += " (" + ctx.Err().Error() + ")"
+	}
+	return e
 }

@@ -114,8 +114,11 @@ func TestNotifyKinds(t *testing.T) {
 					t.Errorf("%s part lacks the name or the shop:\n%s", part, body)
 				}
 				if tt.url != "" {
-					if c := strings.Count(body, tt.url); c != 1 {
-						t.Errorf("%s part has the link %d times, want once:\n%s", part, c, body)
+					// Once in the text; in the HTML, once behind the
+					// button and once as text to copy.
+					want := map[string]int{"text": 1, "HTML": 2}[part]
+					if c := strings.Count(body, tt.url); c != want {
+						t.Errorf("%s part has the link %d times, want %d:\n%s", part, c, want, body)
 					}
 				} else if strings.Contains(body, "http") || strings.Contains(body, "/account/") {
 					t.Errorf("%s part has a link it should not have:\n%s", part, body)
@@ -761,4 +764,50 @@ func TestNotifierPrintsWithoutPassword(t *testing.T) {
 			t.Errorf("%s shows the password: %s", verb, s)
 		}
 	}
+}
+
+// TestWithServiceHiddenSendFailureIsLoggedNotAnswered: with
+// HideAccountExistence, a failed reset email answers like an unknown
+// address (no error), so delivery failures do not reveal which addresses
+// have accounts; the failure is logged without the link.
+func TestWithServiceHiddenSendFailureIsLoggedNotAnswered(t *testing.T) {
+	b := &backend{user: "shop", pass: testPassword}
+	port := startServer(t, b, serverOpts{})
+	n := notifierFor(t, port, func(c *smtpnotify.Config) { c.Username, c.Password = "shop", testPassword })
+	var logs strings.Builder
+	svc, err := customerauth.New(customerauth.Config{
+		Notifier: n, ShopURL: "https://shop.example", HideAccountExistence: true,
+		Argon2: customerauth.Argon2Params{Memory: 64, Iterations: 1, Parallelism: 1},
+		Logger: slog.New(slog.NewTextHandler(&syncWriter{w: &logs}, nil)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := svc.CreateCustomer(ctx, customerauth.CustomerCreateInput{Email: "ann@example.com", Password: "first password 1"}); err != nil {
+		t.Fatal(err)
+	}
+	b.mu.Lock()
+	b.rcptErr = func(string) error {
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "mailbox gone"}
+	}
+	b.mu.Unlock()
+	if err := svc.Recover(ctx, "ann@example.com"); err != nil {
+		t.Fatalf("Recover = %v, want the answer of an unknown address", err)
+	}
+	if got := logs.String(); !strings.Contains(got, "notification failed") || strings.Contains(got, "/account/reset/") {
+		t.Errorf("log = %q, want the failure logged without the link", got)
+	}
+}
+
+// syncWriter serialises writes to w.
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
 }

@@ -8,14 +8,19 @@ import (
 	"slices"
 	"strings"
 	texttemplate "text/template"
+	"time"
 	"unicode/utf8"
 
+	"golang.org/x/text/language"
+
 	"github.com/shopkit/customerauth"
+	"github.com/shopkit/customerauth/internal/i18n"
 )
 
 // Template holds the subject and bodies of one kind of message, each in
 // Go template syntax and executed with a TemplateData. An empty field keeps
-// the built-in text for that field, so a shop can change a subject alone.
+// the built-in text for that field, in the message's language, so a shop
+// can change a subject alone.
 //
 // Subject and Text are text/template templates: their output is plain text
 // and is not escaped. HTML is an html/template template, which escapes
@@ -55,6 +60,39 @@ type TemplateData struct {
 	// NewEmail is the address that replaced Email, for NotifyEmailChanged;
 	// empty otherwise. The built-in template shows MaskedNewEmail instead.
 	NewEmail string
+	// Language is the language the message is written in, as a BCP 47
+	// tag: "en", "fr", "de", "es", "it", "nl", "pt" or "ja", the one of
+	// those that serves the customer's Notification.Language ("pt" for
+	// "PT_BR", "en" for an unknown or empty code). A template can use it
+	// to pick words of its own, as in {{if eq .Language "fr"}}…{{end}}.
+	Language string
+	// LinkValidFor is how long URL works from the time the message is
+	// sent: the Service's ActivationTTL or ResetTTL. It is zero when there
+	// is no link or the Notification did not say (a host's own Notify
+	// call); a message should then say nothing of when the link expires.
+	// ValidFor writes it out.
+	LinkValidFor time.Duration
+
+	// units are the words of Language for ValidFor.
+	units units
+}
+
+// ValidFor returns LinkValidFor written out in the message's language:
+// "24 hours", "30 days", "90 minutes" in English, "24 heures" in French,
+// "30日間" in Japanese. It uses whole days when LinkValidFor is a whole
+// number of days above one, else whole hours when it is a whole number of
+// hours (so one day is "24 hours"), else minutes, rounded down. It returns
+// "" when LinkValidFor is zero (or under a minute), so a template can say
+// how long the link works only when that is known:
+//
+//	{{with .ValidFor}}The link is valid for {{.}}.{{end}}
+func (d TemplateData) ValidFor() string {
+	u := d.units
+	if u == (units{}) {
+		// TemplateData made outside this package: look the words up.
+		u = catalogFor(catalogs(), i18n.Match(d.Language)).units
+	}
+	return u.duration(d.LinkValidFor)
 }
 
 // Name returns the customer's first and last name joined by a space, or
@@ -86,27 +124,33 @@ func (d TemplateData) MaskedNewEmail() string {
 	return string(first) + "***" + d.NewEmail[at:]
 }
 
+// newTemplateData returns the data of n's message, but for its language,
+// which the template it is rendered with sets (see compiled.render).
 func newTemplateData(n customerauth.Notification, shopName string) TemplateData {
 	return TemplateData{
-		Kind:      n.Kind,
-		ShopName:  shopName,
-		Email:     n.Email,
-		FirstName: n.FirstName,
-		LastName:  n.LastName,
-		URL:       n.URL,
-		NewEmail:  n.NewEmail,
+		Kind:         n.Kind,
+		ShopName:     shopName,
+		Email:        n.Email,
+		FirstName:    n.FirstName,
+		LastName:     n.LastName,
+		URL:          n.URL,
+		NewEmail:     n.NewEmail,
+		LinkValidFor: n.LinkValidFor,
 	}
 }
 
-// compiled is a Template parsed once, in New.
+// compiled is a Template parsed once, in New, for one language.
 type compiled struct {
+	lang    language.Tag
+	units   units
 	subject *texttemplate.Template
 	text    *texttemplate.Template
 	html    *htmltemplate.Template
 }
 
-// render executes the three templates.
+// render executes the three templates, with d in the template's language.
 func (c *compiled) render(d TemplateData) (subject, text, html string, err error) {
+	d.Language, d.units = c.lang.String(), c.units
 	var b bytes.Buffer
 	if err := c.subject.Execute(&b, d); err != nil {
 		return "", "", "", fmt.Errorf("rendering subject: %w", err)
@@ -142,40 +186,112 @@ func hasLink(k customerauth.NotificationKind) bool {
 	return k == customerauth.NotifyActivation || k == customerauth.NotifyPasswordReset || k == customerauth.NotifyInvitation
 }
 
-// compileTemplates merges overrides into the built-in templates, parses
-// them and tries each on sample data, so that mistakes show when the shop
+// templateSet holds the compiled templates of every language and kind.
+type templateSet map[language.Tag]map[customerauth.NotificationKind]*compiled
+
+// lookup returns the template of kind k in the language that serves a
+// reader of code, a Shopify LanguageCode (Notification.Language).
+func (ts templateSet) lookup(k customerauth.NotificationKind, code string) (*compiled, bool) {
+	c, ok := ts[i18n.Match(code)][k]
+	return c, ok
+}
+
+// compileTemplates builds the templates of every language i18n serves and
+// every kind. Each field comes from the first that sets it of: the shop's
+// template for that language (localized), the shop's template for every
+// language (overrides), the built-in one of that language. It parses them
+// and tries each on sample data, so that mistakes show when the shop
 // starts rather than when a customer waits for a reset link.
-func compileTemplates(overrides map[customerauth.NotificationKind]Template, shopName string) (map[customerauth.NotificationKind]*compiled, error) {
+func compileTemplates(overrides map[customerauth.NotificationKind]Template,
+	localized map[string]map[customerauth.NotificationKind]Template, shopName string) (templateSet, error) {
 	known := kinds()
 	for k := range overrides {
 		if !slices.Contains(known, k) {
 			return nil, fmt.Errorf("smtpnotify: Config.Templates has an unknown notification kind %d", uint8(k))
 		}
 	}
-	out := make(map[customerauth.NotificationKind]*compiled, len(known))
-	for _, k := range known {
-		t := defaultTemplate(k)
-		if o, ok := overrides[k]; ok {
-			if o.Subject != "" {
-				t.Subject = o.Subject
+	byLang, err := localizedByTag(localized)
+	if err != nil {
+		return nil, err
+	}
+	builtin := catalogs()
+	out := make(templateSet, len(i18n.Supported()))
+	for _, tag := range i18n.Supported() {
+		cat := catalogFor(builtin, tag)
+		out[tag] = make(map[customerauth.NotificationKind]*compiled, len(known))
+		for _, k := range known {
+			t := cat.template(k)
+			t.merge(overrides[k])
+			t.merge(byLang[tag][k])
+			c, err := compile(k, t)
+			if err != nil {
+				return nil, fmt.Errorf("smtpnotify: %s template (%s): %w", k, tag, err)
 			}
-			if o.Text != "" {
-				t.Text = o.Text
+			c.lang, c.units = tag, cat.units
+			if err := check(k, c, shopName); err != nil {
+				return nil, fmt.Errorf("smtpnotify: %s template (%s): %w", k, tag, err)
 			}
-			if o.HTML != "" {
-				t.HTML = o.HTML
-			}
+			out[tag][k] = c
 		}
-		c, err := compile(k, t)
-		if err != nil {
-			return nil, fmt.Errorf("smtpnotify: %s template: %w", k, err)
-		}
-		if err := check(k, c, shopName); err != nil {
-			return nil, fmt.Errorf("smtpnotify: %s template: %w", k, err)
-		}
-		out[k] = c
 	}
 	return out, nil
+}
+
+// merge sets the fields of t that o sets.
+func (t *Template) merge(o Template) {
+	if o.Subject != "" {
+		t.Subject = o.Subject
+	}
+	if o.Text != "" {
+		t.Text = o.Text
+	}
+	if o.HTML != "" {
+		t.HTML = o.HTML
+	}
+}
+
+// localizedByTag returns Config.LocalizedTemplates keyed by the languages
+// i18n serves. A key must name one of them ("fr", or "FR" as Shopify
+// writes it), and only once: a key with a region ("pt-BR") or a language
+// that is not served would hold templates no message ever used, which is
+// a mistake to report rather than ignore.
+func localizedByTag(localized map[string]map[customerauth.NotificationKind]Template) (map[language.Tag]map[customerauth.NotificationKind]Template, error) {
+	out := make(map[language.Tag]map[customerauth.NotificationKind]Template, len(localized))
+	seen := make(map[language.Tag]string, len(localized))
+	for key, templates := range localized {
+		tag, ok := servedLanguage(key)
+		if !ok {
+			names := make([]string, 0, len(i18n.Supported()))
+			for _, t := range i18n.Supported() {
+				names = append(names, t.String())
+			}
+			return nil, fmt.Errorf("smtpnotify: Config.LocalizedTemplates has the language %q; the languages are %s",
+				key, strings.Join(names, ", "))
+		}
+		if other, dup := seen[tag]; dup {
+			return nil, fmt.Errorf("smtpnotify: Config.LocalizedTemplates has the language %s twice, as %q and %q", tag, other, key)
+		}
+		seen[tag] = key
+		for k := range templates {
+			if !slices.Contains(kinds(), k) {
+				return nil, fmt.Errorf("smtpnotify: Config.LocalizedTemplates[%q] has an unknown notification kind %d", key, uint8(k))
+			}
+		}
+		out[tag] = templates
+	}
+	return out, nil
+}
+
+// servedLanguage returns the language i18n serves that key names, in any
+// letter case and with "_" or "-".
+func servedLanguage(key string) (language.Tag, bool) {
+	key = strings.ToLower(strings.ReplaceAll(key, "_", "-"))
+	for _, tag := range i18n.Supported() {
+		if tag.String() == key {
+			return tag, true
+		}
+	}
+	return language.Und, false
 }
 
 func compile(k customerauth.NotificationKind, t Template) (*compiled, error) {
@@ -196,219 +312,35 @@ func compile(k customerauth.NotificationKind, t Template) (*compiled, error) {
 
 // check renders c with sample data. The templates must execute, give a
 // subject, and, for the kinds that have one, show the link in both bodies:
-// a reset email without its link is worse than none.
+// a reset email without its link is worse than none. Messages with a link
+// are tried with and without a LinkValidFor, as both are sent.
 func check(k customerauth.NotificationKind, c *compiled, shopName string) error {
 	const sampleURL = "https://shop.example/account/sample/0123456789/0123456789abcdef"
 	d := TemplateData{
 		Kind: k, ShopName: shopName, Email: "customer@example.com",
 		FirstName: "Ann", LastName: "Example",
 	}
+	validFor := []time.Duration{0}
 	if hasLink(k) {
 		d.URL = sampleURL
+		validFor = append(validFor, 24*time.Hour)
 	}
 	if k == customerauth.NotifyEmailChanged {
 		d.NewEmail = "new-address@example.net"
 	}
-	subject, text, html, err := c.render(d)
-	switch {
-	case err != nil:
-		return err
-	case subject == "":
-		return errors.New("the subject is empty")
-	case hasLink(k) && !strings.Contains(text, sampleURL):
-		return errors.New("the text body does not contain the link ({{.URL}})")
-	case hasLink(k) && !strings.Contains(html, sampleURL):
-		return errors.New(`the HTML body does not contain the link (as in <a href="{{.URL}}">)`)
+	for _, v := range validFor {
+		d.LinkValidFor = v
+		subject, text, html, err := c.render(d)
+		switch {
+		case err != nil:
+			return err
+		case subject == "":
+			return errors.New("the subject is empty")
+		case hasLink(k) && !strings.Contains(text, sampleURL):
+			return errors.New("the text body does not contain the link ({{.URL}})")
+		case hasLink(k) && !strings.Contains(html, sampleURL):
+			return errors.New(`the HTML body does not contain the link (as in <a href="{{.URL}}">)`)
+		}
 	}
 	return nil
-}
-
-// The pieces the built-in templates share.
-const (
-	textGreeting = "{{if .FirstName}}Hi {{.FirstName}},{{else}}Hello,{{end}}\n\n"
-	textSignOff  = "\n\n{{.ShopName}}\n"
-
-	htmlHead = `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.Subject}}</title>
-</head>
-<body style="margin:0;padding:24px;font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;font-size:16px;line-height:1.5;color:#222;background:#fff">
-<div style="max-width:560px;margin:0 auto">
-<p>{{if .FirstName}}Hi {{.FirstName}},{{else}}Hello,{{end}}</p>
-`
-	htmlFoot = `<p>{{.ShopName}}</p>
-</div>
-</body>
-</html>
-`
-	htmlButton = `<p style="margin:28px 0"><a href="{{.URL}}" style="display:inline-block;padding:12px 20px;border-radius:4px;background:#222;color:#fff;text-decoration:none;font-weight:600">`
-	htmlSmall  = `<p style="color:#666;font-size:14px">`
-)
-
-// defaultTemplate returns the built-in template for k.
-func defaultTemplate(k customerauth.NotificationKind) Template {
-	switch k {
-	case customerauth.NotifyWelcome:
-		return Template{
-			Subject: "Welcome to {{.ShopName}}",
-			Text: textGreeting +
-				"Welcome to {{.ShopName}}! Your customer account is ready. " +
-				"Log in with {{.Email}} and your password to check out faster " +
-				"and follow your orders." +
-				textSignOff,
-			HTML: htmlHead +
-				"<p>Welcome to {{.ShopName}}! Your customer account is ready. " +
-				"Log in with {{.Email}} and your password to check out faster " +
-				"and follow your orders.</p>\n" +
-				htmlFoot,
-		}
-	case customerauth.NotifyActivation:
-		return Template{
-			Subject: "Activate your account at {{.ShopName}}",
-			Text: textGreeting +
-				"To activate your account at {{.ShopName}}, open this link " +
-				"and choose your password:\n\n" +
-				"{{.URL}}\n\n" +
-				"The link works once and expires after a while. Whoever has it " +
-				"can set the password of your account, so please don't forward " +
-				"this email. If you didn't ask for an account, ignore it." +
-				textSignOff,
-			HTML: htmlHead +
-				"<p>To activate your account at {{.ShopName}}, open this link " +
-				"and choose your password.</p>\n" +
-				htmlButton + "Activate your account</a></p>\n" +
-				htmlSmall + "The link works once and expires after a while. " +
-				"Whoever has it can set the password of your account, so please " +
-				"don't forward this email. If you didn't ask for an account, " +
-				"ignore it.</p>\n" +
-				htmlFoot,
-		}
-	case customerauth.NotifyPasswordReset:
-		return Template{
-			Subject: "Reset your password for {{.ShopName}}",
-			Text: textGreeting +
-				"Someone, hopefully you, asked to reset the password of your " +
-				"account at {{.ShopName}}. To choose a new password, open this " +
-				"link:\n\n" +
-				"{{.URL}}\n\n" +
-				"The link works once and expires after a while. Whoever has it " +
-				"can set your password, so please don't forward this email. If " +
-				"you didn't ask for a new password, ignore it: your password " +
-				"stays as it is." +
-				textSignOff,
-			HTML: htmlHead +
-				"<p>Someone, hopefully you, asked to reset the password of your " +
-				"account at {{.ShopName}}. To choose a new password, open this " +
-				"link.</p>\n" +
-				htmlButton + "Reset your password</a></p>\n" +
-				htmlSmall + "The link works once and expires after a while. " +
-				"Whoever has it can set your password, so please don't forward " +
-				"this email. If you didn't ask for a new password, ignore it: " +
-				"your password stays as it is.</p>\n" +
-				htmlFoot,
-		}
-	case customerauth.NotifyPasswordChanged:
-		return Template{
-			Subject: "Your password for {{.ShopName}} was changed",
-			Text: textGreeting +
-				"The password of your account at {{.ShopName}} ({{.Email}}) was " +
-				"just changed. If you changed it, there is nothing more to do.\n\n" +
-				"If you didn't, choose a new password right away with \"Forgot " +
-				"your password?\" on the login page, and let us know." +
-				textSignOff,
-			HTML: htmlHead +
-				"<p>The password of your account at {{.ShopName}} ({{.Email}}) " +
-				"was just changed. If you changed it, there is nothing more to " +
-				"do.</p>\n" +
-				"<p>If you didn't, choose a new password right away with " +
-				"&ldquo;Forgot your password?&rdquo; on the login page, and let " +
-				"us know.</p>\n" +
-				htmlFoot,
-		}
-	case customerauth.NotifyAccountExists:
-		return Template{
-			Subject: "You already have an account at {{.ShopName}}",
-			Text: textGreeting +
-				"Someone tried to create an account at {{.ShopName}} with this " +
-				"email address ({{.Email}}), but you already have one. Log in " +
-				"with your password, or choose a new one with \"Forgot your " +
-				"password?\" on the login page.\n\n" +
-				"If it wasn't you, ignore this email: your account is unchanged." +
-				textSignOff,
-			HTML: htmlHead +
-				"<p>Someone tried to create an account at {{.ShopName}} with " +
-				"this email address ({{.Email}}), but you already have one. Log " +
-				"in with your password, or choose a new one with &ldquo;Forgot " +
-				"your password?&rdquo; on the login page.</p>\n" +
-				htmlSmall + "If it wasn't you, ignore this email: your account " +
-				"is unchanged.</p>\n" +
-				htmlFoot,
-		}
-	case customerauth.NotifyEmailChanged:
-		// It says what changed, how it shows, and what to do if it was not
-		// the customer: the old address no longer receives reset links, so
-		// contacting the shop is the way back into the account.
-		return Template{
-			Subject: "The email address of your {{.ShopName}} account was changed",
-			Text: textGreeting +
-				"The email address of your account at {{.ShopName}} was just " +
-				"changed from {{.Email}} to {{.MaskedNewEmail}}. From now on you " +
-				"log in with the new address, and messages about your account, " +
-				"password reset links included, go there.\n\n" +
-				"If you made this change, there is nothing more to do.\n\n" +
-				"If you didn't, someone else may be using your account. Contact " +
-				"{{.ShopName}} right away, from this address, so that the change " +
-				"can be undone; choosing a new password with \"Forgot your " +
-				"password?\" would not help, as the link goes to the new address." +
-				textSignOff,
-			HTML: htmlHead +
-				"<p>The email address of your account at {{.ShopName}} was just " +
-				"changed from {{.Email}} to {{.MaskedNewEmail}}. From now on you " +
-				"log in with the new address, and messages about your account, " +
-				"password reset links included, go there.</p>\n" +
-				"<p>If you made this change, there is nothing more to do.</p>\n" +
-				"<p><strong>If you didn't</strong>, someone else may be using " +
-				"your account. Contact {{.ShopName}} right away, from this " +
-				"address, so that the change can be undone; choosing a new " +
-				"password with &ldquo;Forgot your password?&rdquo; would not " +
-				"help, as the link goes to the new address.</p>\n" +
-				htmlFoot,
-		}
-	case customerauth.NotifyInvitation:
-		// The reader never asked for an account here: the shop moved its
-		// customer accounts. The message says who writes, why now, that
-		// nothing is needed to keep shopping, and how to ignore it.
-		return Template{
-			Subject: "{{.ShopName}} has a new customer account for you",
-			Text: textGreeting +
-				"{{.ShopName}} has moved its online shop, and your customer " +
-				"account ({{.Email}}) came along: your details and addresses " +
-				"are already there. Your old password does not, so to log in " +
-				"again, open this link and choose a password:\n\n" +
-				"{{.URL}}\n\n" +
-				"The link works once. Whoever has it can set the password of " +
-				"your account, so please don't forward this email. If you'd " +
-				"rather not have an account, ignore this email: nothing " +
-				"happens until you open the link, and you can still shop as a " +
-				"guest." +
-				textSignOff,
-			HTML: htmlHead +
-				"<p>{{.ShopName}} has moved its online shop, and your customer " +
-				"account ({{.Email}}) came along: your details and addresses " +
-				"are already there. Your old password does not, so to log in " +
-				"again, open this link and choose a password.</p>\n" +
-				htmlButton + "Choose your password</a></p>\n" +
-				"<p>Or copy this link into your browser: {{.URL}}</p>\n" +
-				htmlSmall + "The link works once. Whoever has it can set the " +
-				"password of your account, so please don't forward this email. " +
-				"If you'd rather not have an account, ignore this email: " +
-				"nothing happens until you open the link, and you can still " +
-				"shop as a guest.</p>\n" +
-				htmlFoot,
-		}
-	}
-	return Template{}
 }

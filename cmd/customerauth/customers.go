@@ -26,6 +26,7 @@ type customerJSON struct {
 	AcceptsSMSMarketing *bool         `json:"acceptsSmsMarketing,omitempty"`
 	TaxExempt           *bool         `json:"taxExempt,omitempty"`
 	Note                string        `json:"note,omitempty"`
+	Language            string        `json:"language,omitempty"`
 	HasPassword         *bool         `json:"hasPassword,omitempty"`
 	UpdatedAt           *time.Time    `json:"updatedAt,omitempty"`
 	Addresses           []addressJSON `json:"addresses,omitempty"`
@@ -65,7 +66,7 @@ func detailJSON(svc *customerauth.Service, c *customerauth.Customer) customerJSO
 	j := summaryJSON(svc, c)
 	hasPassword := c.PasswordHash != ""
 	updated := c.UpdatedAt.UTC()
-	j.Phone, j.Note = c.Phone, c.Note
+	j.Phone, j.Note, j.Language = c.Phone, c.Note, c.Language
 	j.AcceptsMarketing, j.AcceptsSMSMarketing, j.TaxExempt = &c.AcceptsMarketing, &c.AcceptsSMSMarketing, &c.TaxExempt
 	j.HasPassword, j.UpdatedAt = &hasPassword, &updated
 	for _, a := range c.Addresses {
@@ -240,6 +241,7 @@ func printCustomer(e *env, svc *customerauth.Service, c *customerauth.Customer) 
 	row("Email marketing", yesNo[c.AcceptsMarketing])
 	row("SMS marketing", yesNo[c.AcceptsSMSMarketing])
 	row("Tax exempt", yesNo[c.TaxExempt])
+	row("Language", c.Language)
 	row("Tags", strings.Join(c.Tags, ", "))
 	row("Note", strings.ReplaceAll(c.Note, "\n", " / "))
 	row("Created", c.CreatedAt.UTC().Format(time.RFC3339))

@@ -151,13 +151,17 @@ func TestImportDryRunWritesNothing(t *testing.T) {
 
 func TestImportReadsStdin(t *testing.T) {
 	b := backends(t)[0]
-	in := `{"email":"kim@example.com","first_name":"Kim","id":42,"tags":"a, b"}` + "\n"
+	in := `{"email":"kim@example.com","first_name":"Kim","id":42,"tags":"a, b","language":"pt-BR"}` + "\n"
 	var rep importReport
 	b.cli(t, in, "import", "-json", "-format", "hashes", "-").must(t, exitOK).decode(t, &rep)
 	if rep.Created != 1 {
 		t.Fatalf("report = %+v", rep)
 	}
-	b.cli(t, "", "show", "-id", "gid://shopify/Customer/42").must(t, exitOK)
+	var shown struct{ Customer customerJSON }
+	b.cli(t, "", "show", "-json", "-id", "gid://shopify/Customer/42").must(t, exitOK).decode(t, &shown)
+	if shown.Customer.Language != "PT_BR" || !slices.Equal(shown.Customer.Tags, []string{"a", "b"}) {
+		t.Errorf("imported = %+v", shown.Customer)
+	}
 }
 
 func TestImportConflictsAreReportedNotMerged(t *testing.T) {

@@ -221,7 +221,10 @@ func compile(schema graphql.Schema, doc *ast.Document, opName string, opts Optio
 		return nil, false
 	}
 	// @inContext changes nothing here; graphql-go ignores operation
-	// directives altogether.
+	// directives altogether. What it says reaches the resolvers through
+	// the context, which the caller builds alike for both executors
+	// (customerauth reads the shopper's language from it before either
+	// runs), so a plan answers in the language graphql.Execute would.
 	for _, d := range op.Directives {
 		if d == nil || d.Name == nil || d.Name.Value != "inContext" {
 			return nil, false
