@@ -14,8 +14,9 @@ import (
 // routes, redirects, headers, the config they carry, and the logout cookie.
 func TestPagesHTTP(t *testing.T) {
 	mux := http.NewServeMux()
-	mountPages(mux, pageConfig{StorefrontToken: `tok"<en>`, APIVersion: "2026-04"})
-	mux.HandleFunc("GET /graphql", graphiQL)
+	cfg := pageConfig{StorefrontToken: `tok"<en>`, APIVersion: "2026-04"}
+	mountPages(mux, cfg)
+	mux.Handle("GET /graphql", graphiQL(cfg))
 
 	get := func(path string, cookie string, header ...string) *httptest.ResponseRecorder {
 		t.Helper()

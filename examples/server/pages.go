@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/shopkit/customerauth"
@@ -28,11 +29,43 @@ type pageConfig struct {
 	// APIVersion is the {version} of the endpoint path,
 	// /api/{APIVersion}/graphql.json.
 	APIVersion string
+	// APIEndpoint is the absolute URL of the GraphQL endpoint when the
+	// API is served from another origin than the pages (a storefront on
+	// its own domain); empty means this server's /api/{APIVersion}/graphql.json.
+	// The API answers browsers on other origins (Config.CORS).
+	APIEndpoint string
+	// Language is the Shopify LanguageCode ("FR") the pages send in
+	// @inContext; the API then writes its customerUserErrors messages in
+	// it, and the pages show those instead of their own English wording.
+	// Empty sends none.
+	Language string
 	// Logger receives template failures; nil means slog.Default().
 	Logger *slog.Logger
 }
 
+// securityPolicy allows the pages only their own scripts, styles and
+// endpoint (on its own origin, when the API is elsewhere), and no framing.
+func (c pageConfig) securityPolicy() string {
+	connect := "'self'"
+	if u, err := url.Parse(c.APIEndpoint); err == nil && c.APIEndpoint != "" {
+		connect += " " + u.Scheme + "://" + u.Host
+	}
+	return "default-src 'none'; script-src 'self'; style-src 'self'; connect-src " + connect + "; img-src 'self' data:; " +
+		"form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+}
+
+// htmlLang is the lang attribute of the pages.
+func (c pageConfig) htmlLang() string {
+	if c.Language == "" {
+		return "en"
+	}
+	return strings.ToLower(strings.ReplaceAll(c.Language, "_", "-"))
+}
+
 func (c pageConfig) endpoint() string {
+	if c.APIEndpoint != "" {
+		return c.APIEndpoint
+	}
 	v := c.APIVersion
 	if v == "" {
 		v = defaultAPIVersion
@@ -50,6 +83,11 @@ type pageData struct {
 	Page, Title     string
 	Endpoint        string
 	StorefrontToken string
+	// Language and Lang are pageConfig.Language and the page's lang
+	// attribute.
+	Language, Lang string
+	// securityPolicy is the page's Content-Security-Policy.
+	securityPolicy string
 	// CustomerToken is the customer access token from the request's cookie,
 	// given only to the account page so that its JavaScript can query the
 	// customer even when the cookie is HttpOnly (Multipass).
@@ -69,11 +107,6 @@ var pageTemplates = func() map[string]*template.Template {
 }()
 
 var graphiQLTemplate = template.Must(template.ParseFS(pageFiles, "pages/graphiql.html"))
-
-// pageSecurityPolicy allows the pages only their own scripts, styles and
-// endpoint, and no framing.
-const pageSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; " +
-	"form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
 // mountPages registers the account pages and their assets:
 //
@@ -101,7 +134,8 @@ func mountPages(mux *http.ServeMux, cfg pageConfig) {
 			f(&o)
 		}
 		return func(w http.ResponseWriter, r *http.Request) {
-			d := pageData{Page: name, Title: title, Endpoint: cfg.endpoint(), StorefrontToken: cfg.StorefrontToken}
+			d := pageData{Page: name, Title: title, Endpoint: cfg.endpoint(), StorefrontToken: cfg.StorefrontToken,
+				Language: cfg.Language, Lang: cfg.htmlLang(), securityPolicy: cfg.securityPolicy()}
 			tok := ""
 			if ck, err := r.Cookie(customerauth.AccessTokenCookie); err == nil && ck.Value != "" && len(ck.Value) <= 256 {
 				tok, d.HasCookie = ck.Value, true
@@ -186,7 +220,7 @@ func render(w http.ResponseWriter, logger *slog.Logger, t *template.Template, d 
 	// The account page holds the customer's token; none of the pages is
 	// worth caching.
 	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Security-Policy", pageSecurityPolicy)
+	h.Set("Content-Security-Policy", d.securityPolicy)
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("X-Frame-Options", "DENY")
 	_, _ = w.Write(buf.Bytes())
@@ -227,18 +261,32 @@ func logout(w http.ResponseWriter, r *http.Request) {
 }
 
 // graphiQL serves the GraphiQL explorer, loaded from a CDN. It posts to
-// /api/2026-04/graphql.json and sends the storefront token that
-// /assets/config.json names.
-func graphiQL(w http.ResponseWriter, r *http.Request) {
-	var buf bytes.Buffer
-	if err := graphiQLTemplate.Execute(&buf, map[string]string{"Endpoint": "/api/" + defaultAPIVersion + "/graphql.json"}); err != nil {
-		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("X-Frame-Options", "DENY")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	_, _ = w.Write(buf.Bytes())
+// the endpoint of cfg and sends the storefront token that
+// /assets/config.json names. The page names the endpoint in plain text and,
+// when the CDN cannot be reached (a machine without internet, a blocked
+// host), says so and shows the same request made with curl, rather than
+// staying at "Loading".
+func graphiQL(cfg pageConfig) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		scheme := "http"
+		if r.TLS != nil {
+			scheme = "https"
+		}
+		data := map[string]string{
+			"Endpoint":        cfg.endpoint(),
+			"URL":             scheme + "://" + r.Host + cfg.endpoint(),
+			"StorefrontToken": cfg.StorefrontToken,
+		}
+		var buf bytes.Buffer
+		if err := graphiQLTemplate.Execute(&buf, data); err != nil {
+			http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("X-Frame-Options", "DENY")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		_, _ = w.Write(buf.Bytes())
+	})
 }
 
 // sameSite reports whether a POST comes from this site's own pages:

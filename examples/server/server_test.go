@@ -73,14 +73,15 @@ func TestEndpointHealthAndMetrics(t *testing.T) {
 	if got := post(t, ts.URL, loginBody); !strings.Contains(got, `"accessToken":"`) {
 		t.Fatalf("login: %s", got)
 	}
-	if got := get(t, ts.URL+"/healthz"); got != "ok\n" {
+	if got := get(t, ts.URL+"/healthz"); got != `{"status":"ok","store":"ok","mail":"ok"}`+"\n" {
 		t.Errorf("healthz: %q", got)
 	}
 	metrics := get(t, ts.URL+"/metrics")
 	for _, want := range []string{
 		`customerauth_events_total{kind="customer_created",operation="create"} 1`,
 		`customerauth_events_total{kind="login_succeeded",operation="login"} 1`,
-		`customerauth_http_request_duration_seconds_count{code="200",route="/api/{version}/graphql.json"} 2`,
+		`customerauth_http_request_duration_seconds_count{code="200",operation="customerCreate",route="/api/{version}/graphql.json"} 1`,
+		`customerauth_http_request_duration_seconds_count{code="200",operation="customerAccessTokenCreate",route="/api/{version}/graphql.json"} 1`,
 	} {
 		if !strings.Contains(metrics, want) {
 			t.Errorf("metrics lack %s", want)

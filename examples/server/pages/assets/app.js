@@ -21,6 +21,9 @@
     storefrontToken: body.dataset.storefrontToken || '',
     customerToken: body.dataset.customerToken || '',
     hasCookie: body.dataset.hasCookie === 'true',
+    // The shopper's language (a Shopify LanguageCode), sent in @inContext:
+    // the API then words its messages in it.
+    language: body.dataset.language || '',
   };
 
   // The documents Shopify's storefront templates send.
@@ -270,6 +273,9 @@ fragment AddressPartial on MailingAddress {
   }
 
   async function graphql(query, variables) {
+    if (cfg.language && query.includes('$language') && (!variables || variables.language === undefined)) {
+      variables = Object.assign({}, variables, { language: cfg.language });
+    }
     const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
     if (cfg.storefrontToken) headers['X-Shopify-Storefront-Access-Token'] = cfg.storefrontToken;
     let res;
@@ -486,6 +492,9 @@ fragment AddressPartial on MailingAddress {
   };
 
   function describeUserError(e, ctx) {
+    // In another language than English, the API's own message is in the
+    // shopper's language and the wording below is not.
+    if (cfg.language && cfg.language !== 'EN' && e.message) return e.message;
     const f = CODE_MESSAGES[e.code];
     return f ? f(e, ctx) : (e.message || 'Please check this form.');
   }
