@@ -203,8 +203,12 @@ func (s *Service) hideExisting(ctx context.Context, c *Customer, password string
 	}
 	// As in Recover: a failed delivery must not answer differently from a
 	// new registration, so it is logged, not returned.
-	link, err := s.issueLink(ctx, TokenActivation, c, s.cfg.ActivationTTL)
-	if err != nil {
+	link, c, err := s.issueLink(ctx, TokenActivation, c, s.cfg.ActivationTTL)
+	switch {
+	case errors.Is(err, errLinkNotWanted):
+		// Activated meanwhile: the answer is the same either way.
+		return nil
+	case err != nil:
 		return err
 	}
 	s.notify(ctx, s.notification(ctx, NotifyActivation, c, link))
@@ -216,7 +220,10 @@ func (s *Service) refuseExisting(ctx context.Context, c *Customer) error {
 	if c.State == StateEnabled {
 		return emailTaken()
 	}
-	if _, err := s.sendActivation(ctx, c); err != nil {
+	switch _, err := s.sendActivation(ctx, c); {
+	case errors.Is(err, errLinkNotWanted):
+		return emailTaken() // activated meanwhile
+	case err != nil:
 		return err
 	}
 	// The empty, non-nil field becomes ["input"]: the whole input is at
@@ -245,7 +252,7 @@ func (s *Service) conflict(ctx context.Context, selfID, key, phone string) error
 // sendActivation issues a fresh activation link for c (replacing older
 // ones) and sends it. It returns the link.
 func (s *Service) sendActivation(ctx context.Context, c *Customer) (string, error) {
-	link, err := s.issueLink(ctx, TokenActivation, c, s.cfg.ActivationTTL)
+	link, c, err := s.issueLink(ctx, TokenActivation, c, s.cfg.ActivationTTL)
 	if err != nil {
 		return "", err
 	}
@@ -256,25 +263,46 @@ func (s *Service) sendActivation(ctx context.Context, c *Customer) (string, erro
 }
 
 // issueLink issues a fresh activation or reset link for c, replacing older
-// ones of the kind, and returns its URL. The link is bound to c's
-// credentials as read; when they were replaced meanwhile (a password set by
-// another request), the store refuses it and the customer is read again,
-// so that the link sent is one that works.
-func (s *Service) issueLink(ctx context.Context, kind TokenKind, c *Customer, ttl time.Duration) (string, error) {
+// ones of the kind, and returns its URL and the customer it is for. The
+// link is bound to c's credentials as read; when they were replaced
+// meanwhile (a password set, or the account disabled, by another request),
+// the store refuses it and the customer is read again, so that the link
+// sent is one that works. The customer read again must still be one the
+// caller would send this link to (linkWanted), or no link is issued and the
+// error is errLinkNotWanted: a reset link for an account disabled meanwhile
+// would let its holder enable it again.
+func (s *Service) issueLink(ctx context.Context, kind TokenKind, c *Customer, ttl time.Duration) (string, *Customer, error) {
 	for attempt := 0; ; attempt++ {
 		secret, tok := newLinkToken(kind, c.ID, s.now(), ttl)
 		tok.CredentialVersion = c.CredentialVersion
 		err := s.store.IssueToken(ctx, tok)
 		if err == nil {
-			return s.linkURL(kind, c.ID, secret), nil
+			return s.linkURL(kind, c.ID, secret), c, nil
 		}
 		if !errors.Is(err, ErrCredentialsChanged) || attempt == 2 {
-			return "", storeErr(kind.String()+" link", err)
+			return "", nil, storeErr(kind.String()+" link", err)
 		}
 		if c, err = s.store.CustomerByID(ctx, c.ID); err != nil {
-			return "", storeErr(kind.String()+" link", err)
+			return "", nil, storeErr(kind.String()+" link", err)
+		}
+		if !linkWanted(kind, c) {
+			return "", c, errLinkNotWanted
 		}
 	}
+}
+
+// errLinkNotWanted reports that issueLink found the customer changed so
+// that the link is no longer wanted (see linkWanted).
+var errLinkNotWanted = errors.New("customerauth: the customer changed; no link issued")
+
+// linkWanted reports whether c may be sent a link of kind: a reset link
+// only while the account is enabled, an activation link only while it is
+// not.
+func linkWanted(kind TokenKind, c *Customer) bool {
+	if kind == TokenReset {
+		return c.State == StateEnabled
+	}
+	return c.State != StateEnabled
 }
 
 // notification is the message of kind to c, with link when the kind has
@@ -425,8 +453,12 @@ func (s *Service) Recover(ctx context.Context, email string) error {
 		s.log.DebugContext(ctx, "customerauth: recover for an account that is not enabled", "customer_id", c.ID, "state", c.State.String())
 		return nil
 	}
-	link, err := s.issueLink(ctx, TokenReset, c, s.cfg.ResetTTL)
-	if err != nil {
+	link, c, err := s.issueLink(ctx, TokenReset, c, s.cfg.ResetTTL)
+	switch {
+	case errors.Is(err, errLinkNotWanted):
+		// Disabled meanwhile: as for any account that is not enabled.
+		return nil
+	case err != nil:
 		return err
 	}
 	n := s.notification(ctx, NotifyPasswordReset, c, link)
@@ -561,8 +593,12 @@ func (s *Service) InviteCustomer(ctx context.Context, in InviteInput) (*Customer
 	case err == nil && existing.State == StateEnabled:
 		return nil, emailTaken()
 	case err == nil:
-		_, err := s.sendActivation(ctx, existing)
-		return existing, err
+		if _, err := s.sendActivation(ctx, existing); errors.Is(err, errLinkNotWanted) {
+			return nil, emailTaken() // activated meanwhile
+		} else if err != nil {
+			return existing, err
+		}
+		return existing, nil
 	case !errors.Is(err, ErrNotFound):
 		return nil, storeErr("invite", err)
 	}
@@ -603,7 +639,11 @@ func (s *Service) ActivationURL(ctx context.Context, customerID string) (string,
 	case c.State == StateEnabled:
 		return "", userErr(CodeAlreadyEnabled, "Customer already enabled").at("id")
 	}
-	return s.issueLink(ctx, TokenActivation, c, s.cfg.ActivationTTL)
+	link, _, err := s.issueLink(ctx, TokenActivation, c, s.cfg.ActivationTTL)
+	if errors.Is(err, errLinkNotWanted) {
+		return "", userErr(CodeAlreadyEnabled, "Customer already enabled").at("id")
+	}
+	return link, err
 }
 
 // DisableCustomer disables an account and revokes all of its tokens: the

@@ -203,8 +203,13 @@ func (s *Service) Invite(ctx context.Context, customerID string, opt InvitationO
 	case c.State == StateInvited && !opt.Resend:
 		return "", fmt.Errorf("%w: the account was invited already", ErrNoInvitationNeeded)
 	}
-	link, err := s.issueLink(ctx, TokenActivation, c, s.cfg.ActivationTTL)
-	if err != nil {
+	// c is read again when the credentials changed meanwhile: the state
+	// and version below must be the current ones.
+	link, c, err := s.issueLink(ctx, TokenActivation, c, s.cfg.ActivationTTL)
+	switch {
+	case errors.Is(err, errLinkNotWanted):
+		return "", fmt.Errorf("%w: the account was enabled meanwhile", ErrNoInvitationNeeded)
+	case err != nil:
 		return "", err
 	}
 	if !opt.LinkOnly {
