@@ -405,6 +405,23 @@ func TestGraphiQLExplainsItselfOffline(t *testing.T) {
 	}
 }
 
+// TestGraphiQLNamesAnAPIOnAnotherOrigin: with -pages-api, GraphiQL and its
+// curl example name that endpoint as it is, not glued to this host.
+func TestGraphiQLNamesAnAPIOnAnotherOrigin(t *testing.T) {
+	const api = "https://api.shop.example/api/2026-04/graphql.json"
+	w := httptest.NewRecorder()
+	graphiQL(pageConfig{APIEndpoint: api}).ServeHTTP(w, httptest.NewRequest(http.MethodGet, "http://127.0.0.1:8080/graphql", nil))
+	page := w.Body.String()
+	for _, want := range []string{"GraphQL endpoint: <code>POST " + api + "</code>", "curl -s " + api} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+	if strings.Contains(page, "127.0.0.1:8080https") {
+		t.Error("the page glues the API's URL to this host")
+	}
+}
+
 // blockedStore is a store whose Ping waits until release is closed, as
 // SQLite does for another process's lock whatever the deadline.
 type blockedStore struct {

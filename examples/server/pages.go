@@ -128,14 +128,17 @@ func mountPages(mux *http.ServeMux, cfg pageConfig) {
 	if logger == nil {
 		logger = slog.Default()
 	}
+	// What every page shares comes from the config, once.
+	shared := pageData{Endpoint: cfg.endpoint(), StorefrontToken: cfg.StorefrontToken,
+		Language: cfg.Language, Lang: cfg.htmlLang(), securityPolicy: cfg.securityPolicy()}
 	page := func(name, title string, opts ...pageOption) http.HandlerFunc {
 		var o pageOptions
 		for _, f := range opts {
 			f(&o)
 		}
 		return func(w http.ResponseWriter, r *http.Request) {
-			d := pageData{Page: name, Title: title, Endpoint: cfg.endpoint(), StorefrontToken: cfg.StorefrontToken,
-				Language: cfg.Language, Lang: cfg.htmlLang(), securityPolicy: cfg.securityPolicy()}
+			d := shared
+			d.Page, d.Title = name, title
 			tok := ""
 			if ck, err := r.Cookie(customerauth.AccessTokenCookie); err == nil && ck.Value != "" && len(ck.Value) <= 256 {
 				tok, d.HasCookie = ck.Value, true
@@ -272,9 +275,13 @@ func graphiQL(cfg pageConfig) http.Handler {
 		if r.TLS != nil {
 			scheme = "https"
 		}
+		url := cfg.endpoint()
+		if cfg.APIEndpoint == "" {
+			url = scheme + "://" + r.Host + url
+		}
 		data := map[string]string{
 			"Endpoint":        cfg.endpoint(),
-			"URL":             scheme + "://" + r.Host + cfg.endpoint(),
+			"URL":             url,
 			"StorefrontToken": cfg.StorefrontToken,
 		}
 		var buf bytes.Buffer
