@@ -312,13 +312,9 @@ func parseArgon2Params(format, s string) (Argon2Params, error) {
 		return p, refuseHash(format, "iterations %d are not between 1 and 64", t)
 	case l < 1 || l > 255:
 		return p, refuseHash(format, "parallelism %d is not between 1 and 255", l)
-	default:
-		p = Argon2Params{Memory: uint32(m), Iterations: uint32(t), Parallelism: uint8(l)}
 	}
-	if !p.inBounds() {
-		return p, refuseHash(format, "parameters are out of bounds")
-	}
-	return p, nil
+	// The cases above are Argon2Params.inBounds, one message each.
+	return Argon2Params{Memory: uint32(vals[0]), Iterations: uint32(vals[1]), Parallelism: uint8(vals[2])}, nil
 }
 
 // verify recomputes the key. An argon2id hash keeps the behaviour it always

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/rand"
@@ -12,7 +11,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"iter"
 	"math"
 	"net/url"
 	"os"
@@ -44,10 +42,6 @@ const (
 	targetImportRatio     = 0.5    // import ≥ 50% of the store's plain batched-insert rate
 	targetImportSQLiteRPS = 2000.0 // and at least 2,000 rows/s on SQLite
 )
-
-// importReadBuffer is the buffer the command puts between the file and the
-// reader (cmd/customerauth/import.go).
-const importReadBuffer = 256 << 10
 
 // The two measured ways of filling a store with the file's customers.
 const (
@@ -284,17 +278,17 @@ func measureOnce(ctx context.Context, store, way string, o options, file []byte,
 }
 
 // importFile is what `customerauth import FILE` does with the file (see
-// cmd/customerauth/import.go): a 256 KiB bufio.Reader, ReadShopifyCSV,
-// the readers' per-record errors turned into failed records, and
+// cmd/customerauth/import.go): ReadShopifyCSV over the bytes,
+// customerfile.ForImport turning per-record errors into failed records, and
 // ImportCustomers with the batch size. It fails if any record failed.
 func importFile(ctx context.Context, svc *customerauth.Service, file []byte, o options) error {
-	src := bufio.NewReaderSize(bytes.NewReader(file), importReadBuffer)
+	src := bytes.NewReader(file)
 	records, err := customerfile.ReadShopifyCSV(src)
 	if err != nil {
 		return err
 	}
 	var readErr error
-	records = splitRecordErrors(records, &readErr)
+	records = customerfile.ForImport(records, &readErr)
 	var failed int
 	var firstFailure string
 	sum, err := svc.ImportCustomers(ctx, records, customerauth.ImportOptions{
@@ -320,33 +314,11 @@ func importFile(ctx context.Context, svc *customerauth.Service, file []byte, o o
 	return nil
 }
 
-// splitRecordErrors is the command's splitErrors: a record error becomes a
-// failed record, any other error ends the sequence and is kept in *fatal.
-func splitRecordErrors(records iter.Seq2[customerauth.ImportRecord, error], fatal *error) iter.Seq2[customerauth.ImportRecord, error] {
-	return func(yield func(customerauth.ImportRecord, error) bool) {
-		for rec, err := range records {
-			var re *customerfile.RecordError
-			switch {
-			case err == nil:
-			case errors.As(err, &re):
-				rec = customerauth.ImportRecord{Line: re.Line, Email: re.Email}
-				err = re.Err
-			default:
-				*fatal = fmt.Errorf("reading the file: %w", err)
-				return
-			}
-			if !yield(rec, err) {
-				return
-			}
-		}
-	}
-}
-
 // readOnly times ReadShopifyCSV over the file, every record read and
 // dropped.
 func readOnly(file []byte, rows int) (time.Duration, error) {
 	start := time.Now()
-	records, err := customerfile.ReadShopifyCSV(bufio.NewReaderSize(bytes.NewReader(file), importReadBuffer))
+	records, err := customerfile.ReadShopifyCSV(bytes.NewReader(file))
 	if err != nil {
 		return 0, err
 	}
@@ -962,8 +934,8 @@ func (r *importReport) markdown() string {
 	p("- File: one generated Shopify customer export of %d rows, %.1f MiB, in memory: byte order mark, the 20 columns of the current export, "+
 		"apostrophe guards on Customer ID, zips and phones, quoted multi-line notes with commas and doubled quotes, names in Latin script with diacritics, Japanese, Arabic and Cyrillic, yes/no flags, tags, "+
 		"a default address in one of ten countries on every row; distinct emails, Customer IDs and phones (one row in ten without a phone).", r.Rows, float64(r.FileBytes)/(1<<20))
-	p("- import: what `customerauth import -batch %d FILE` runs: a 256 KiB bufio.Reader over the bytes, `customerfile.ReadShopifyCSV`, the command's per-record "+
-		"error split, `(*customerauth.Service).ImportCustomers` with `BatchSize: %d` (default Config, discard logger; FindCustomers + CreateCustomers per batch). "+
+	p("- import: what `customerauth import -batch %d FILE` runs: `customerfile.ReadShopifyCSV` over the bytes, `customerfile.ForImport` (per-record errors "+
+		"become failed records), `(*customerauth.Service).ImportCustomers` with `BatchSize: %d` (default Config, discard logger; FindCustomers + CreateCustomers per batch). "+
 		"Timed from the first byte read to the return of ImportCustomers (the last commit).", r.Batch, r.Batch)
 	p("- plain: the store's own batched insert of the same %d customers (each with its address), already in memory as exactly the values the import stores "+
 		"(the file imported once into a memory store beforehand), %d customers per transaction, no validation and no lookups (per store below).", r.Rows, r.Batch)

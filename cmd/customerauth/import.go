@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"iter"
@@ -53,8 +51,8 @@ func runImport(ctx context.Context, e *env, args []string) int {
 	}
 	defer closeIn()
 	bar := newProgress(e.stderr, size, "importing", true)
-	counted := &countingReader{r: in}
-	src := bufio.NewReaderSize(counted, 256<<10)
+	// The readers buffer their input themselves.
+	src := &countingReader{r: in}
 
 	// The header is checked before the store is even opened: a file
 	// missing a column is refused with nothing written.
@@ -67,7 +65,7 @@ func runImport(ctx context.Context, e *env, args []string) int {
 		records = customerfile.ReadHashes(src)
 	}
 	var readErr error
-	records = splitErrors(records, &readErr)
+	records = customerfile.ForImport(records, &readErr)
 
 	svc, err := e.open(ctx, customerauth.Config{})
 	defer e.close()
@@ -79,7 +77,7 @@ func runImport(ctx context.Context, e *env, args []string) int {
 		DryRun:    *dryRun,
 		BatchSize: *batch,
 		OnResult: func(r customerauth.ImportResult) {
-			bar.set(counted.n.Load())
+			bar.set(src.n.Load())
 			if r.Outcome != customerauth.ImportFailed {
 				return
 			}
@@ -143,28 +141,4 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n.Add(int64(n))
 	return n, err
-}
-
-// splitErrors passes records on, turning the readers' per-record errors
-// into failed records (with their line and email) and ending the sequence
-// at any other error, which it keeps in *fatal: a read error of the file
-// stops the import instead of failing every record after it.
-func splitErrors(records iter.Seq2[customerauth.ImportRecord, error], fatal *error) iter.Seq2[customerauth.ImportRecord, error] {
-	return func(yield func(customerauth.ImportRecord, error) bool) {
-		for rec, err := range records {
-			var re *customerfile.RecordError
-			switch {
-			case err == nil:
-			case errors.As(err, &re):
-				rec = customerauth.ImportRecord{Line: re.Line, Email: re.Email}
-				err = re.Err
-			default:
-				*fatal = fmt.Errorf("reading the file: %w", err)
-				return
-			}
-			if !yield(rec, err) {
-				return
-			}
-		}
-	}
 }
