@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/shopkit/customerauth"
+	"golang.org/x/crypto/bcrypt"
 )
 
 // plainStore is a Store with none of the optional capabilities, for the
@@ -221,4 +222,66 @@ func ExampleService_ImportCustomers() {
 	// line 3: email: Email is invalid
 	// 1 created, 1 failed
 	// gid://shopify/Customer/7085491241234 DISABLED
+}
+
+// afterFindStore runs hook once, right after FindCustomers answers: the
+// interleaving in which a customer changes between an import's lookup and
+// its write.
+type afterFindStore struct {
+	*customerauth.MemoryStore
+	hook func()
+}
+
+func (s *afterFindStore) FindCustomers(ctx context.Context, ids, keys []string) ([]*customerauth.Customer, error) {
+	cs, err := s.MemoryStore.FindCustomers(ctx, ids, keys)
+	if hook := s.hook; hook != nil {
+		s.hook = nil
+		hook()
+	}
+	return cs, err
+}
+
+// TestImportRacingActivationKeepsTheCustomersPassword: an import that
+// brings a password hash for a customer without one, while that customer
+// activates the account with a password of its own, fails that record and
+// leaves the customer's own password in place.
+func TestImportRacingActivationKeepsTheCustomersPassword(t *testing.T) {
+	ctx := context.Background()
+	store := &afterFindStore{MemoryStore: customerauth.NewMemoryStore()}
+	svc, err := customerauth.New(customerauth.Config{Store: store, Logger: slog.New(slog.DiscardHandler),
+		Argon2: customerauth.Argon2Params{Memory: 64, Iterations: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := customerauth.ImportRecord{ID: "77", Email: "pat@example.com"}
+	if _, err := svc.ImportCustomers(ctx, records(rec), customerauth.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	hashed, err := bcrypt.GenerateFromPassword([]byte("the old platform's password"), bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec.PasswordHash = string(hashed)
+	store.hook = func() {
+		link, err := svc.ActivationURL(ctx, "77")
+		if err == nil {
+			_, _, err = svc.ActivateByURL(ctx, link, "the customer's own passphrase")
+		}
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	var results []customerauth.ImportResult
+	sum, err := svc.ImportCustomers(ctx, records(rec), customerauth.ImportOptions{
+		OnResult: func(r customerauth.ImportResult) { results = append(results, r) },
+	})
+	if err != nil || sum.Failed != 1 || !strings.Contains(fmt.Sprint(results[0].Err), "set a password during the import") {
+		t.Fatalf("import = %+v, %v, %+v", sum, err, results)
+	}
+	if _, err := svc.CreateAccessToken(ctx, "pat@example.com", "the customer's own passphrase"); err != nil {
+		t.Errorf("the customer's own password no longer logs in: %v", err)
+	}
+	if _, err := svc.CreateAccessToken(ctx, "pat@example.com", "the old platform's password"); err == nil {
+		t.Error("the imported hash replaced the customer's own password")
+	}
 }

@@ -157,6 +157,9 @@ func TestListShowDisableEnableErase(t *testing.T) {
 				t.Errorf("enabled = %+v", list)
 			}
 			b.cli(t, "", "list", "-json", "-search", "ÅNGSTRÖM").must(t, exitOK).decode(t, &list)
+			if len(list) != 1 || list[0].LastName != "Ångström" {
+				t.Errorf("search by a name outside ASCII without regard to case = %+v", list)
+			}
 			b.cli(t, "", "list", "-json", "-search", "ZOE.ANGSTROM").must(t, exitOK).decode(t, &list)
 			if len(list) != 1 {
 				t.Errorf("search by email without regard to case = %+v", list)
